@@ -1,0 +1,214 @@
+/* h5coro.h - read-only, cloud-optimized HDF5 reader (libh5coro).
+ *
+ * One header, opaque handles, an error enum with h5c_strerror(). Every
+ * function that can fail takes an h5c_error* (may be NULL) that receives a
+ * message naming the object and file offset involved. */
+#ifndef H5CORO_H
+#define H5CORO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define H5C_MAX_RANK 32
+
+typedef enum h5c_code {
+    H5C_OK = 0,
+    H5C_ERR_ARG,          /* bad argument from the caller */
+    H5C_ERR_IO,           /* read failed or short */
+    H5C_ERR_FORMAT,       /* bytes do not follow the HDF5 format */
+    H5C_ERR_CHECKSUM,     /* stored checksum does not match */
+    H5C_ERR_UNSUPPORTED,  /* valid HDF5 we do not read (message starts "unsupported:") */
+    H5C_ERR_NOT_FOUND,    /* no such object / attribute */
+    H5C_ERR_NOMEM,        /* allocation failed */
+    H5C_ERR_LIMIT,        /* a size from the file exceeds a safety cap */
+    H5C_ERR_TYPE          /* object is not of the kind asked for */
+} h5c_code;
+
+typedef struct h5c_error {
+    h5c_code code;
+    char msg[512];
+} h5c_error;
+
+const char *h5c_strerror(h5c_code code);
+
+typedef struct h5c_file h5c_file;
+typedef struct h5c_dataset h5c_dataset;
+
+/* ---- datatypes ---------------------------------------------------------- */
+
+typedef enum h5c_class {
+    H5C_INTEGER = 0, H5C_FLOAT = 1, H5C_TIME = 2, H5C_STRING = 3,
+    H5C_BITFIELD = 4, H5C_OPAQUE = 5, H5C_COMPOUND = 6, H5C_REFERENCE = 7,
+    H5C_ENUM = 8, H5C_VLEN = 9, H5C_ARRAY = 10
+} h5c_class;
+
+typedef struct h5c_dtype h5c_dtype;
+
+typedef struct h5c_member {
+    char *name;
+    uint32_t offset;          /* byte offset inside the compound element */
+    h5c_dtype *type;
+} h5c_member;
+
+struct h5c_dtype {
+    h5c_class cls;
+    uint32_t size;            /* bytes of one element in the file */
+    uint8_t big_endian;       /* integer, float, bitfield, time, enum base */
+    uint8_t is_signed;        /* integer */
+    uint16_t bit_offset, precision;           /* integer, float, bitfield */
+    uint8_t exp_loc, exp_size, mant_loc, mant_size, sign_loc, mant_norm;
+    uint32_t exp_bias;                         /* float */
+    uint8_t pad;              /* string: 0 nullterm, 1 nullpad, 2 spacepad */
+    uint8_t cset;             /* string: 0 ascii, 1 utf-8 */
+    uint8_t vlen_string;      /* vlen: 1 string, 0 sequence */
+    uint8_t ref_type;         /* reference: 0 object, 1 region */
+    h5c_dtype *base;          /* vlen, enum and array element type */
+    uint32_t nmembers;        /* compound members or enum values */
+    h5c_member *members;      /* compound */
+    char **enum_names;        /* enum: nmembers names */
+    uint8_t *enum_values;     /* enum: nmembers * base->size bytes (file order) */
+    uint32_t ndims;           /* array */
+    uint32_t dims[H5C_MAX_RANK];
+    char *tag;                /* opaque tag */
+};
+
+/* numpy array-interface notation of the type as values come out of
+ * h5c_read (native byte order is reported as '<' on little-endian hosts):
+ * "<f4", "<i2", "|u1", "|S8", "vlen-str", "ref", "vlen:<i4", ... */
+const char *h5c_dtype_str(const h5c_dtype *t, char *buf, size_t len);
+
+/* Bytes one element occupies in an h5c_read output buffer. */
+size_t h5c_dtype_mem_size(const h5c_dtype *t);
+
+/* Memory representation produced by h5c_read (and attribute values):
+ *  - integer/float/bitfield/enum/time: native byte order, same size.
+ *  - fixed strings/opaque: raw bytes, size bytes.
+ *  - vlen string: char* (malloc'd, NUL terminated; NULL for a null string).
+ *  - vlen sequence: h5c_vlen { len, p } with p malloc'd (len * base mem size).
+ *  - object reference: uint64_t object header address (0 if null).
+ *  - compound: members at their file offsets, each converted as above
+ *    (only when every member is fixed-size; otherwise unsupported).
+ *  - array: base elements, each converted as above.
+ * Buffers holding vlen data are released with h5c_free_vlen(). */
+typedef struct h5c_vlen {
+    size_t len;
+    void *p;
+} h5c_vlen;
+
+void h5c_free_vlen(const h5c_dtype *t, void *buf, size_t nelem);
+
+/* ---- files -------------------------------------------------------------- */
+
+typedef struct h5c_options {
+    int threads;              /* decode workers; 0 = number of cores */
+} h5c_options;
+
+h5c_file *h5c_open(const char *path, const h5c_options *opts, h5c_error *err);
+void h5c_close(h5c_file *f);
+
+typedef enum h5c_kind {
+    H5C_KIND_GROUP = 0, H5C_KIND_DATASET, H5C_KIND_DATATYPE,
+    H5C_KIND_SOFT_LINK, H5C_KIND_EXTERNAL_LINK, H5C_KIND_UNKNOWN
+} h5c_kind;
+
+typedef struct h5c_entry {
+    const char *name;         /* link name inside the group */
+    const char *path;         /* absolute path */
+    h5c_kind kind;
+    uint64_t addr;            /* object header address (hard links) */
+    const char *target;       /* soft link value, or external "file:/path" */
+    const char *error;        /* non-NULL when the object could not be read */
+} h5c_entry;
+
+/* Return non-zero from the callback to stop the walk (returned by h5c_list). */
+typedef int (*h5c_visit_fn)(const h5c_entry *e, void *ud);
+
+/* Visit the members of group `group` ("/" for the root), in name order.
+ * With `recursive`, groups are descended into (each object once: hard links
+ * to an object already seen are reported but not re-entered). */
+int h5c_list(h5c_file *f, const char *group, int recursive, h5c_visit_fn fn,
+             void *ud, h5c_error *err);
+
+/* ---- datasets ----------------------------------------------------------- */
+
+typedef enum h5c_layout_class {
+    H5C_LAYOUT_COMPACT = 0, H5C_LAYOUT_CONTIGUOUS = 1, H5C_LAYOUT_CHUNKED = 2,
+    H5C_LAYOUT_VIRTUAL = 3
+} h5c_layout_class;
+
+typedef enum h5c_chunk_index {
+    H5C_INDEX_NONE = 0, H5C_INDEX_BTREE1, H5C_INDEX_SINGLE, H5C_INDEX_IMPLICIT,
+    H5C_INDEX_FIXED_ARRAY, H5C_INDEX_EXT_ARRAY, H5C_INDEX_BTREE2
+} h5c_chunk_index;
+
+#define H5C_MAX_FILTERS 32
+
+typedef struct h5c_filter {
+    uint16_t id;
+    uint16_t flags;
+    const char *name;         /* stored name or a well-known name */
+    uint32_t ncvalues;
+    const uint32_t *cvalues;
+} h5c_filter;
+
+typedef struct h5c_info {
+    const h5c_dtype *type;
+    int rank;                 /* 0 for scalar; -1 for a null dataspace */
+    uint64_t dims[H5C_MAX_RANK];
+    uint64_t maxdims[H5C_MAX_RANK];   /* UINT64_MAX = unlimited */
+    h5c_layout_class layout;
+    h5c_chunk_index chunk_index;
+    uint32_t chunk[H5C_MAX_RANK];     /* chunk shape (chunked layout) */
+    int nfilters;
+    h5c_filter filters[H5C_MAX_FILTERS];
+    int has_fill;                     /* fill value defined */
+    const void *fill;                 /* type->size bytes, file byte order */
+    uint64_t addr;                    /* object header address */
+} h5c_info;
+
+h5c_dataset *h5c_dataset_open(h5c_file *f, const char *path, h5c_error *err);
+void h5c_dataset_close(h5c_dataset *d);
+int h5c_dataset_info(const h5c_dataset *d, h5c_info *info);
+
+/* A hyperslab: per dimension start, count and stride (stride 0 means 1).
+ * A NULL slice reads the whole dataset. */
+typedef struct h5c_slice {
+    int rank;
+    uint64_t start[H5C_MAX_RANK];
+    uint64_t count[H5C_MAX_RANK];
+    uint64_t stride[H5C_MAX_RANK];
+} h5c_slice;
+
+/* Read a hyperslab into `out` (C order, memory representation above).
+ * out_len must be at least count product * h5c_dtype_mem_size(). */
+int h5c_read(h5c_dataset *d, const h5c_slice *slice, void *out, size_t out_len,
+             h5c_error *err);
+
+/* ---- attributes --------------------------------------------------------- */
+
+typedef struct h5c_attr {
+    const char *name;
+    const h5c_dtype *type;
+    int rank;                 /* 0 scalar, -1 null dataspace */
+    uint64_t dims[H5C_MAX_RANK];
+    uint64_t nelem;
+    const void *value;        /* nelem elements, memory representation */
+    const char *error;        /* set (and value NULL) when it could not be decoded */
+    h5c_code error_code;
+} h5c_attr;
+
+typedef int (*h5c_attr_fn)(const h5c_attr *a, void *ud);
+
+/* Visit the attributes of the object at `path` in name order. Values are
+ * valid only during the callback. */
+int h5c_attrs(h5c_file *f, const char *path, h5c_attr_fn fn, void *ud,
+              h5c_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
