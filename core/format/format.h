@@ -47,6 +47,9 @@ struct h5c_file {
     struct h5c_gheap_coll *gheaps;
 };
 
+/* Open over an existing backend (takes ownership of io, also on failure). */
+h5c_file *h5c_open_io(h5c_io *io, const h5c_options *opts, h5c_error *err);
+
 /* Read len bytes of metadata at relative address addr into a new buffer
  * (caller frees). Checks that the range lies inside the file and that len
  * is not above H5C_MAX_META_BLOCK. `what` names the structure for errors. */
@@ -230,14 +233,15 @@ int h5c_gheap_get(h5c_file *f, uint64_t coll_addr, uint32_t index, uint8_t **obj
                   size_t *len, h5c_error *err);
 void h5c_gheap_cache_free(h5c_file *f);
 
-/* Fractal heap (fractal_heap.c). Objects are handed over in heap order. */
-typedef int (*h5c_heap_obj_fn)(const uint8_t *obj, size_t len, uint64_t obj_addr,
-                               void *ud, h5c_error *err);
-int h5c_fheap_iterate(h5c_file *f, uint64_t heap_addr, h5c_heap_obj_fn fn, void *ud,
-                      h5c_error *err);
-/* Fetch one object by heap ID (copied into a new buffer). */
+/* Fractal heap (fractal_heap.c): fetch one object by heap ID (managed,
+ * tiny or huge), copied into a new buffer the caller frees. */
 int h5c_fheap_get(h5c_file *f, uint64_t heap_addr, const uint8_t *id, size_t idlen,
                   uint8_t **obj, size_t *len, h5c_error *err);
+
+/* Shared object header message table (sohm.c): the message of `type` stored
+ * in the SOHM fractal heap under heap ID `id` (8 bytes). New buffer. */
+int h5c_sohm_get(h5c_file *f, uint16_t type, const uint8_t *id, uint8_t **obj,
+                 size_t *len, h5c_error *err);
 
 /* ---- B-trees ------------------------------------------------------------ */
 
@@ -251,6 +255,14 @@ int h5c_bt2_iterate(h5c_file *f, uint64_t addr, h5c_bt2_fn fn, void *ud, h5c_err
 typedef int (*h5c_link_fn)(const h5c_link *l, void *ud, h5c_error *err);
 int h5c_symtab_iterate(h5c_file *f, uint64_t btree_addr, uint64_t heap_addr,
                        h5c_link_fn fn, void *ud, h5c_error *err);
+
+/* Dense storage (dense.c): walk the name-index B-tree v2 of a link-info or
+ * attribute-info message and hand over each record's heap object, parsed. */
+int h5c_dense_links(h5c_file *f, const h5c_dense_info *di, h5c_link_fn fn, void *ud,
+                    h5c_error *err);
+typedef int (*h5c_attrmsg_fn)(h5c_attrmsg *a, void *ud, h5c_error *err); /* takes ownership */
+int h5c_dense_attrs(h5c_file *f, const h5c_dense_info *di, h5c_attrmsg_fn fn, void *ud,
+                    h5c_error *err);
 
 /* ---- groups and paths (group.c) ----------------------------------------- */
 

@@ -18,5 +18,7 @@ struct h5c_io {
 };
 
 h5c_io *h5c_io_local_open(const char *path, h5c_error *err);
+/* In-memory object (tests, fuzzing); the buffer is copied. */
+h5c_io *h5c_io_mem_open(const void *buf, size_t len, h5c_error *err);
 
 #endif
