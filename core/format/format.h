@@ -116,6 +116,10 @@ typedef struct h5c_ohdr {
  * whose flags mark it shared is replaced by the target message bytes. */
 int h5c_ohdr_read(h5c_file *f, uint64_t addr, h5c_ohdr *oh, h5c_error *err);
 void h5c_ohdr_free(h5c_ohdr *oh);
+/* Body of a shared-message record (encoding v1-v3) for a message of `type`:
+ * the target message's bytes in a new buffer (object header or SOHM heap). */
+int h5c_shared_resolve(h5c_file *f, uint16_t type, const uint8_t *p, size_t len, uint64_t addr,
+                       uint8_t **out, size_t *outlen, h5c_error *err);
 /* First message of a type or NULL. */
 const h5c_msg *h5c_ohdr_find(const h5c_ohdr *oh, uint16_t type);
 

@@ -1,0 +1,113 @@
+/* file.c - opening a file and reading its metadata bytes. */
+#define _POSIX_C_SOURCE 200809L
+#include "format.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int default_threads(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    if (n < 1) n = 1;
+    if (n > 64) n = 64;
+    return (int)n;
+}
+
+h5c_file *h5c_open_io(h5c_io *io, const h5c_options *opts, h5c_error *err)
+{
+    h5c_err_clear(err);
+    h5c_file *f = calloc(1, sizeof *f);
+    if (!f) {
+        io->close(io);
+        H5C_NOMEM(err);
+        return NULL;
+    }
+    f->io = io;
+    f->eof = io->size;
+    f->ext_addr = f->sohm_addr = H5C_UNDEF;
+    if (opts) f->opts = *opts;
+    f->nthreads = f->opts.threads > 0 ? f->opts.threads : default_threads();
+    pthread_mutex_init(&f->gheap_lock, NULL);
+    if (h5c_superblock_read(f, err) != 0) {
+        h5c_close(f);
+        return NULL;
+    }
+    return f;
+}
+
+h5c_file *h5c_open(const char *path, const h5c_options *opts, h5c_error *err)
+{
+    if (!path) {
+        h5c_fail(err, H5C_ERR_ARG, "no path given");
+        return NULL;
+    }
+    h5c_io *io = h5c_io_local_open(path, err);
+    if (!io) return NULL;
+    return h5c_open_io(io, opts, err);
+}
+
+void h5c_close(h5c_file *f)
+{
+    if (!f) return;
+    h5c_gheap_cache_free(f);
+    pthread_mutex_destroy(&f->gheap_lock);
+    if (f->io) f->io->close(f->io);
+    free(f);
+}
+
+/* Relative address + length -> absolute offset, checked against the file. */
+static int abs_range(h5c_file *f, uint64_t addr, uint64_t len, const char *what,
+                     uint64_t *abs, h5c_error *err)
+{
+    if (addr == H5C_UNDEF)
+        return H5C_FMT(err, "%s: undefined address", what);
+    if (addr > UINT64_MAX - f->base || f->base + addr > f->eof ||
+        len > f->eof - (f->base + addr))
+        return H5C_FMT(err, "%s at 0x%llx: %llu bytes would run past the end of the file (size %llu)",
+                       what, (unsigned long long)addr, (unsigned long long)len,
+                       (unsigned long long)f->eof);
+    *abs = f->base + addr;
+    return 0;
+}
+
+uint8_t *h5c_meta_read(h5c_file *f, uint64_t addr, size_t len, const char *what,
+                       h5c_error *err)
+{
+    uint64_t abs;
+    if (len > H5C_MAX_META_BLOCK) {
+        h5c_fail(err, H5C_ERR_LIMIT, "%s at 0x%llx: size %zu exceeds the metadata limit", what,
+                 (unsigned long long)addr, len);
+        return NULL;
+    }
+    if (abs_range(f, addr, len, what, &abs, err) != 0) return NULL;
+    uint8_t *buf = malloc(len ? len : 1);
+    if (!buf) {
+        H5C_NOMEM(err);
+        return NULL;
+    }
+    if (len && f->io->read(f->io, abs, len, buf, err) != 0) {
+        h5c_err_context(err, "%s at 0x%llx", what, (unsigned long long)addr);
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+uint8_t *h5c_meta_read_upto(h5c_file *f, uint64_t addr, size_t len, size_t *got,
+                            const char *what, h5c_error *err)
+{
+    uint64_t abs;
+    if (abs_range(f, addr, 0, what, &abs, err) != 0) return NULL;
+    uint64_t left = f->eof - abs;
+    if (len > left) len = (size_t)left;
+    *got = len;
+    return h5c_meta_read(f, addr, len, what, err);
+}
+
+int h5c_raw_read(h5c_file *f, uint64_t addr, size_t len, void *buf, h5c_error *err)
+{
+    uint64_t abs;
+    if (abs_range(f, addr, len, "raw data", &abs, err) != 0) return -1;
+    return len ? f->io->read(f->io, abs, len, buf, err) : 0;
+}
