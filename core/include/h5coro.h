@@ -76,9 +76,11 @@ struct h5c_dtype {
     char *tag;                /* opaque tag */
 };
 
-/* numpy array-interface notation of the type as values come out of
- * h5c_read (native byte order is reported as '<' on little-endian hosts):
- * "<f4", "<i2", "|u1", "|S8", "vlen-str", "ref", "vlen:<i4", ... */
+/* numpy array-interface notation of the type as stored in the file (what
+ * h5py's dtype.str says): "<f4", ">i2", "|u1", "|S8", "|V16" (compound,
+ * opaque), "(3,)<i4" (array), "vlen-str", "vlen:<i4" (sequence), "ref"
+ * (object reference). h5c_read output is in native byte order whatever
+ * this says. */
 const char *h5c_dtype_str(const h5c_dtype *t, char *buf, size_t len);
 
 /* Bytes one element occupies in an h5c_read output buffer. */

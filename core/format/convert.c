@@ -1,0 +1,181 @@
+/* convert.c - file-order elements to their memory representation. */
+#include "format.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int host_big_endian(void)
+{
+    const uint16_t one = 1;
+    return *(const uint8_t *)&one == 0;
+}
+
+/* Byte-reverse n elements; src may equal dst. */
+static void swap_copy(const uint8_t *src, uint8_t *dst, size_t n, unsigned size)
+{
+    uint8_t tmp[8];
+    for (size_t i = 0; i < n; i++, src += size, dst += size) {
+        for (unsigned k = 0; k < size; k++) tmp[k] = src[size - 1 - k];
+        memcpy(dst, tmp, size);
+    }
+}
+
+static int is_ieee(const h5c_dtype *t)
+{
+    if (t->bit_offset != 0 || t->precision != t->size * 8 || t->mant_loc != 0) return 0;
+    switch (t->size) {
+    case 2: return t->exp_loc == 10 && t->exp_size == 5 && t->mant_size == 10 && t->exp_bias == 15 && t->sign_loc == 15;
+    case 4: return t->exp_loc == 23 && t->exp_size == 8 && t->mant_size == 23 && t->exp_bias == 127 && t->sign_loc == 31;
+    case 8:
+        return t->exp_loc == 52 && t->exp_size == 11 && t->mant_size == 52 && t->exp_bias == 1023 && t->sign_loc == 63;
+    }
+    return 0;
+}
+
+/* Integers whose precision is narrower than their size: shift, mask and
+ * sign-extend as HDF5's conversion does. */
+static void convert_bits(const h5c_dtype *t, const uint8_t *src, uint8_t *dst, size_t n)
+{
+    unsigned sz = t->size;
+    uint64_t mask = t->precision >= 64 ? UINT64_MAX : (((uint64_t)1 << t->precision) - 1);
+    for (size_t i = 0; i < n; i++, src += sz, dst += sz) {
+        uint64_t v = 0;
+        for (unsigned k = 0; k < sz; k++) v |= (uint64_t)src[t->big_endian ? sz - 1 - k : k] << (8 * k);
+        v = (v >> t->bit_offset) & mask;
+        if (t->is_signed && t->precision < 64 && (v >> (t->precision - 1)) & 1) v |= ~mask;
+        for (unsigned k = 0; k < sz; k++) dst[host_big_endian() ? sz - 1 - k : k] = (uint8_t)(v >> (8 * k));
+    }
+}
+
+static int convert_number(const h5c_dtype *t, const uint8_t *src, uint8_t *dst, size_t n, h5c_error *err)
+{
+    unsigned sz = t->size;
+    if (t->cls == H5C_FLOAT && !is_ieee(t))
+        return H5C_UNSUP(err, "non-IEEE floating-point layout (size %u, precision %u, exponent %u@%u, mantissa %u@%u)", sz,
+                         t->precision, t->exp_size, t->exp_loc, t->mant_size, t->mant_loc);
+    if (sz != 1 && sz != 2 && sz != 4 && sz != 8)
+        return H5C_UNSUP(err, "%u-byte %s type", sz, t->cls == H5C_FLOAT ? "floating-point" : "integer");
+    if (t->cls != H5C_FLOAT && (t->bit_offset != 0 || t->precision != sz * 8)) {
+        if (t->precision == 0 || t->bit_offset + t->precision > sz * 8)
+            return H5C_FMT(err, "integer type: bit offset %u + precision %u exceed %u bytes", t->bit_offset,
+                           t->precision, sz);
+        convert_bits(t, src, dst, n);
+        return 0;
+    }
+    if (sz == 1 || t->big_endian == host_big_endian()) {
+        if (src != dst) memmove(dst, src, n * sz);
+    } else {
+        swap_copy(src, dst, n, sz);
+    }
+    return 0;
+}
+
+static int convert_vlen(h5c_file *f, const h5c_dtype *t, const uint8_t *src, uint8_t *dst, h5c_error *err)
+{
+    uint32_t count = (uint32_t)h5c_le(src, 4);
+    uint64_t coll = h5c_le(src + 4, f->so);
+    uint32_t index = (uint32_t)h5c_le(src + 4 + f->so, 4);
+    uint8_t *obj = NULL;
+    size_t len = 0;
+    int has = count > 0 && coll != 0 && !(f->so < 8 ? coll == ((uint64_t)1 << (8 * f->so)) - 1 : coll == H5C_UNDEF);
+    if (has && h5c_gheap_get(f, coll, index, &obj, &len, err) != 0) return -1;
+    size_t bsz = t->vlen_string ? 1 : t->base->size;
+    if (has && (uint64_t)count * bsz > len) {
+        free(obj);
+        return H5C_FMT(err, "variable-length element of %u items exceeds its heap object (%zu bytes)", count, len);
+    }
+    if (!has) count = 0;
+    if (t->vlen_string) {
+        char *s = malloc((size_t)count + 1);
+        if (!s) {
+            free(obj);
+            return H5C_NOMEM(err);
+        }
+        if (count) memcpy(s, obj, count);
+        s[count] = 0;
+        memcpy(dst, &s, sizeof s);
+        free(obj);
+        return 0;
+    }
+    h5c_vlen v = {count, NULL};
+    size_t msz = h5c_dtype_mem_size(t->base);
+    v.p = malloc(count ? (size_t)count * msz : 1);
+    int rc = v.p ? 0 : H5C_NOMEM(err);
+    if (rc == 0 && count) rc = h5c_convert(f, t->base, obj, v.p, count, err);
+    free(obj);
+    if (rc != 0) {
+        free(v.p);
+        return -1;
+    }
+    memcpy(dst, &v, sizeof v);
+    return 0;
+}
+
+static int convert_one(h5c_file *f, const h5c_dtype *t, const uint8_t *src, uint8_t *dst, h5c_error *err);
+
+static int convert_compound(h5c_file *f, const h5c_dtype *t, const uint8_t *src, uint8_t *dst, h5c_error *err)
+{
+    memset(dst, 0, t->size);
+    for (uint32_t i = 0; i < t->nmembers; i++) {
+        const h5c_member *m = &t->members[i];
+        if (h5c_dtype_mem_size(m->type) != m->type->size)
+            return H5C_UNSUP(err, "compound member '%s' of variable-length or reference type", m->name);
+        if (convert_one(f, m->type, src + m->offset, dst + m->offset, err) != 0) return -1;
+    }
+    return 0;
+}
+
+static int convert_one(h5c_file *f, const h5c_dtype *t, const uint8_t *src, uint8_t *dst, h5c_error *err)
+{
+    return h5c_convert(f, t, src, dst, 1, err);
+}
+
+int h5c_convert(h5c_file *f, const h5c_dtype *t, const uint8_t *src, uint8_t *dst, size_t n, h5c_error *err)
+{
+    switch (t->cls) {
+    case H5C_INTEGER:
+    case H5C_FLOAT:
+    case H5C_BITFIELD: return convert_number(t, src, dst, n, err);
+    case H5C_ENUM:
+        if (t->base->size != t->size) return H5C_FMT(err, "enum base size differs from the enum size");
+        return h5c_convert(f, t->base, src, dst, n, err);
+    case H5C_STRING:
+    case H5C_OPAQUE:
+        if (src != dst) memmove(dst, src, n * t->size);
+        return 0;
+    case H5C_TIME: return H5C_UNSUP(err, "time datatype");
+    case H5C_REFERENCE:
+        if (t->ref_type != 0) return H5C_UNSUP(err, "region references");
+        if (t->size != f->so) return H5C_UNSUP(err, "object reference of %u bytes", t->size);
+        for (size_t i = 0; i < n; i++) {
+            uint64_t a = h5c_le(src + i * t->size, t->size);
+            if (f->so < 8 && a == ((uint64_t)1 << (8 * f->so)) - 1) a = H5C_UNDEF;
+            if (a == H5C_UNDEF) a = 0;
+            memcpy(dst + i * 8, &a, 8);
+        }
+        return 0;
+    case H5C_VLEN:
+        if (t->size < 4u + f->so + 4u) return H5C_FMT(err, "variable-length type of %u bytes is too small", t->size);
+        for (size_t i = 0; i < n; i++) {
+            size_t ms = h5c_dtype_mem_size(t);
+            if (convert_vlen(f, t, src + i * t->size, dst + i * ms, err) != 0) {
+                h5c_free_vlen(t, dst, i);
+                return -1;
+            }
+        }
+        return 0;
+    case H5C_COMPOUND:
+        if (!h5c_dtype_is_fixed(t)) return H5C_UNSUP(err, "compound type with variable-length or reference members");
+        for (size_t i = 0; i < n; i++)
+            if (convert_compound(f, t, src + i * t->size, dst + i * t->size, err) != 0) return -1;
+        return 0;
+    case H5C_ARRAY: {
+        size_t k = t->base->size ? t->size / t->base->size : 0;
+        size_t ms = h5c_dtype_mem_size(t->base);
+        if (k * t->base->size != t->size) return H5C_FMT(err, "array type size is not a multiple of its base");
+        if (ms != t->base->size && src == dst) return H5C_UNSUP(err, "in-place conversion of this array type");
+        return h5c_convert(f, t->base, src, dst, n * k, err);
+    }
+    }
+    return H5C_UNSUP(err, "datatype class %d", (int)t->cls);
+}
