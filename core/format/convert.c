@@ -115,7 +115,7 @@ static int convert_one(h5c_file *f, const h5c_dtype *t, const uint8_t *src, uint
 
 static int convert_compound(h5c_file *f, const h5c_dtype *t, const uint8_t *src, uint8_t *dst, h5c_error *err)
 {
-    memset(dst, 0, t->size);
+    if (src != dst) memset(dst, 0, t->size); /* padding; in place it stays as is */
     for (uint32_t i = 0; i < t->nmembers; i++) {
         const h5c_member *m = &t->members[i];
         if (h5c_dtype_mem_size(m->type) != m->type->size)

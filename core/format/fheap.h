@@ -27,7 +27,9 @@ typedef struct h5c_fheap {
     size_t dblock_prefix;       /* direct block bytes before the object data */
     /* a few verified blocks (direct and indirect), reused across reads */
     struct h5c_fheap_blk {
+        uint8_t kind;           /* 'D' direct, 'I' indirect */
         uint64_t addr;
+        uint64_t block_off;     /* heap offset the block was checked against */
         size_t size;
         uint8_t *buf;           /* owned; NULL = empty slot */
     } blk[4];

@@ -1,0 +1,349 @@
+/* read.c - h5c_read: a hyperslab of any layout into a caller buffer.
+ *
+ * Every layout is read as a set of chunks (contiguous data as row blocks,
+ * compact data as one block): list the chunks that meet the selection, fetch
+ * and decode them on worker threads, and scatter each one's share into the
+ * output in file byte order; one conversion pass then makes it native. */
+#include "../format/format.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ROW_BLOCK_BYTES (8u << 20) /* contiguous data is read in blocks of rows */
+
+typedef struct sel {
+    int rank;
+    uint64_t dims[H5C_MAX_RANK];
+    uint64_t start[H5C_MAX_RANK], count[H5C_MAX_RANK], stride[H5C_MAX_RANK];
+    uint64_t ostride[H5C_MAX_RANK]; /* output element strides */
+    uint64_t nelem;
+} sel;
+
+typedef struct job {
+    const h5c_dataset *d;
+    const sel *s;
+    uint8_t *dst;           /* file-order output */
+    size_t esize;
+    uint32_t cdims[H5C_MAX_RANK];
+    size_t chunk_bytes;
+    const uint8_t *mem_block; /* compact data */
+    uint64_t block_rows;    /* contiguous: rows per block */
+    h5c_chunk *chunks;
+    size_t nchunks, cap;
+    size_t next;            /* next chunk to decode (under lock) */
+    pthread_mutex_t lock;
+    h5c_error err;
+    int failed;
+} job;
+
+/* ---- selection ------------------------------------------------------------ */
+
+static int make_sel(const h5c_dataset *d, const h5c_slice *sl, sel *s, h5c_error *err)
+{
+    memset(s, 0, sizeof *s);
+    s->rank = d->space.rank > 0 ? d->space.rank : 1;
+    for (int i = 0; i < s->rank; i++) s->dims[i] = d->space.rank > 0 ? d->space.dims[i] : 1;
+    if (sl && sl->rank != (d->space.rank > 0 ? d->space.rank : 0))
+        return h5c_fail(err, H5C_ERR_ARG, "slice has rank %d, dataset has rank %d", sl->rank, d->space.rank);
+    s->nelem = 1;
+    for (int i = s->rank - 1; i >= 0; i--) {
+        int whole = !sl || d->space.rank == 0;
+        s->start[i] = whole ? 0 : sl->start[i];
+        s->count[i] = whole ? s->dims[i] : sl->count[i];
+        s->stride[i] = whole || sl->stride[i] == 0 ? 1 : sl->stride[i];
+        if (s->count[i] &&
+            (s->start[i] >= s->dims[i] || (s->count[i] - 1) > (s->dims[i] - 1 - s->start[i]) / s->stride[i]))
+            return h5c_fail(err, H5C_ERR_ARG, "slice of dimension %d (start %llu, count %llu, stride %llu) exceeds extent %llu",
+                            i, (unsigned long long)s->start[i], (unsigned long long)s->count[i],
+                            (unsigned long long)s->stride[i], (unsigned long long)s->dims[i]);
+        s->ostride[i] = s->nelem;
+        if (s->count[i] && s->nelem > UINT64_MAX / s->count[i]) return h5c_fail(err, H5C_ERR_ARG, "slice too large");
+        s->nelem *= s->count[i];
+    }
+    return 0;
+}
+
+/* Selected indices j with start + j*stride in [lo, lo+len): [*j0, *j1). */
+static void sel_range(const sel *s, int i, uint64_t lo, uint64_t len, uint64_t *j0, uint64_t *j1)
+{
+    uint64_t st = s->start[i], sd = s->stride[i];
+    uint64_t a = lo <= st ? 0 : (lo - st + sd - 1) / sd;
+    uint64_t hi = lo + len; /* exclusive */
+    uint64_t b = hi <= st ? 0 : (hi - st + sd - 1) / sd;
+    if (b > s->count[i]) b = s->count[i];
+    *j0 = a;
+    *j1 = a < b ? b : a;
+}
+
+/* ---- scatter -------------------------------------------------------------- */
+
+/* Copy the selected elements of one decoded block (origin `org`, shape
+ * `shape`, row-major) into the output. */
+static void scatter(const job *jb, const uint8_t *blk, const uint64_t *org, const uint32_t *shape)
+{
+    const sel *s = jb->s;
+    int r = s->rank;
+    size_t es = jb->esize;
+    uint64_t j0[H5C_MAX_RANK], j1[H5C_MAX_RANK], bstride[H5C_MAX_RANK], idx[H5C_MAX_RANK];
+    uint64_t bs = 1;
+    for (int i = r - 1; i >= 0; i--) {
+        bstride[i] = bs;
+        bs *= shape[i];
+        sel_range(s, i, org[i], shape[i], &j0[i], &j1[i]);
+        if (j0[i] >= j1[i]) return;
+        idx[i] = j0[i];
+    }
+    int last = r - 1;
+    uint64_t run = j1[last] - j0[last];
+    for (;;) {
+        uint64_t src = 0, dst = 0;
+        for (int i = 0; i < r; i++) {
+            src += (s->start[i] + idx[i] * s->stride[i] - org[i]) * bstride[i];
+            dst += idx[i] * s->ostride[i];
+        }
+        if (s->stride[last] == 1) {
+            memcpy(jb->dst + dst * es, blk + src * es, run * es);
+        } else {
+            uint64_t step = s->stride[last] * es;
+            for (uint64_t k = 0; k < run; k++) memcpy(jb->dst + (dst + k) * es, blk + src * es + k * step, es);
+        }
+        int i = last - 1;
+        while (i >= 0 && ++idx[i] == j1[i]) {
+            idx[i] = j0[i];
+            i--;
+        }
+        if (i < 0) return;
+    }
+}
+
+/* ---- fetching one block --------------------------------------------------- */
+
+static int decode_chunk(job *jb, const h5c_chunk *c, uint8_t **out, h5c_error *err)
+{
+    const h5c_dataset *d = jb->d;
+    if (c->size > ((uint64_t)1 << 34) || c->size == 0)
+        return H5C_FMT(err, "chunk at 0x%llx: stored size %llu is implausible", (unsigned long long)c->addr,
+                       (unsigned long long)c->size);
+    if (d->pline.n == 0 && c->size < jb->chunk_bytes)
+        return H5C_FMT(err, "chunk at 0x%llx: %llu bytes stored, %zu expected", (unsigned long long)c->addr,
+                       (unsigned long long)c->size, jb->chunk_bytes);
+    size_t n = d->pline.n ? (size_t)c->size : jb->chunk_bytes;
+    uint8_t *raw = malloc(n ? n : 1);
+    if (!raw) return H5C_NOMEM(err);
+    if (h5c_raw_read(d->f, c->addr, n, raw, err) != 0) {
+        free(raw);
+        return -1;
+    }
+    if (d->pline.n == 0) {
+        *out = raw;
+        return 0;
+    }
+    return h5c_filters_decode(&d->pline, c->mask, raw, n, jb->chunk_bytes, out, err);
+}
+
+/* Contiguous row block: the rows present in the file, zeros past the end. */
+static int read_rows(job *jb, const h5c_chunk *c, uint8_t **out, h5c_error *err)
+{
+    const sel *s = jb->s;
+    uint64_t rows = s->dims[0] - c->coord[0];
+    if (rows > jb->block_rows) rows = jb->block_rows;
+    size_t n = (size_t)(rows * (jb->chunk_bytes / jb->block_rows));
+    uint8_t *b = malloc(jb->chunk_bytes ? jb->chunk_bytes : 1);
+    if (!b) return H5C_NOMEM(err);
+    if (h5c_raw_read(jb->d->f, c->addr, n, b, err) != 0) {
+        free(b);
+        return -1;
+    }
+    *out = b;
+    return 0;
+}
+
+static int process(job *jb, const h5c_chunk *c, h5c_error *err)
+{
+    uint8_t *blk;
+    int rc;
+    if (jb->mem_block) {
+        scatter(jb, jb->mem_block, c->coord, jb->cdims);
+        return 0;
+    }
+    rc = jb->block_rows ? read_rows(jb, c, &blk, err) : decode_chunk(jb, c, &blk, err);
+    if (rc != 0) {
+        char at[128];
+        int n = 0;
+        for (int i = 0; i < jb->s->rank && n < (int)sizeof at - 24; i++)
+            n += snprintf(at + n, sizeof at - (size_t)n, "%s%llu", i ? "," : "", (unsigned long long)c->coord[i]);
+        h5c_err_context(err, "chunk at element [%s]", at);
+        return -1;
+    }
+    scatter(jb, blk, c->coord, jb->cdims);
+    free(blk);
+    return 0;
+}
+
+static void *worker(void *arg)
+{
+    job *jb = arg;
+    for (;;) {
+        pthread_mutex_lock(&jb->lock);
+        size_t i = jb->failed ? jb->nchunks : jb->next++;
+        pthread_mutex_unlock(&jb->lock);
+        if (i >= jb->nchunks) return NULL;
+        h5c_error e = {0};
+        if (process(jb, &jb->chunks[i], &e) != 0) {
+            pthread_mutex_lock(&jb->lock);
+            if (!jb->failed) jb->err = e;
+            jb->failed = 1;
+            pthread_mutex_unlock(&jb->lock);
+        }
+    }
+}
+
+static int run_jobs(job *jb, int nthreads, h5c_error *err)
+{
+    if (nthreads > (int)jb->nchunks) nthreads = (int)jb->nchunks;
+    pthread_t tids[64];
+    int started = 0;
+    for (int i = 1; i < nthreads && i < 64; i++)
+        if (pthread_create(&tids[started], NULL, worker, jb) == 0) started++;
+    worker(jb);
+    for (int i = 0; i < started; i++) pthread_join(tids[i], NULL);
+    if (jb->failed) {
+        if (err) *err = jb->err;
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- listing blocks per layout -------------------------------------------- */
+
+static int add_chunk(const h5c_chunk *c, void *ud, h5c_error *err)
+{
+    job *jb = ud;
+    if (jb->nchunks == jb->cap) {
+        size_t cap = jb->cap ? jb->cap * 2 : 64;
+        h5c_chunk *nc = realloc(jb->chunks, cap * sizeof *nc);
+        if (!nc) return H5C_NOMEM(err);
+        jb->chunks = nc;
+        jb->cap = cap;
+    }
+    jb->chunks[jb->nchunks++] = *c;
+    return 0;
+}
+
+static void sel_box(const sel *s, uint64_t *lo, uint64_t *hi)
+{
+    for (int i = 0; i < s->rank; i++) {
+        lo[i] = s->start[i];
+        hi[i] = s->start[i] + (s->count[i] - 1) * s->stride[i];
+    }
+}
+
+static int plan_chunked(job *jb, h5c_error *err)
+{
+    const h5c_dataset *d = jb->d;
+    uint64_t lo[H5C_MAX_RANK], hi[H5C_MAX_RANK];
+    size_t cb = jb->esize;
+    for (int i = 0; i < d->layout.ndims; i++) {
+        jb->cdims[i] = d->layout.chunk[i];
+        cb *= d->layout.chunk[i];
+    }
+    jb->chunk_bytes = cb;
+    sel_box(jb->s, lo, hi);
+    if (d->layout.addr == H5C_UNDEF) return 0;
+    return h5c_chunks_iterate(d, lo, hi, add_chunk, jb, err);
+}
+
+static int plan_contiguous(job *jb, h5c_error *err)
+{
+    const h5c_dataset *d = jb->d;
+    const sel *s = jb->s;
+    uint64_t row = jb->esize;
+    for (int i = 1; i < s->rank; i++) row *= s->dims[i];
+    uint64_t total = row * s->dims[0];
+    if (d->layout.cls == H5C_LAYOUT_COMPACT) {
+        if (d->layout.size < total)
+            return H5C_FMT(err, "compact data of '%s' holds %llu bytes, %llu needed", d->path,
+                           (unsigned long long)d->layout.size, (unsigned long long)total);
+        jb->mem_block = d->layout.compact;
+        for (int i = 0; i < s->rank; i++) jb->cdims[i] = (uint32_t)s->dims[i];
+        h5c_chunk c = {0};
+        return s->dims[0] <= UINT32_MAX ? add_chunk(&c, jb, err) : H5C_UNSUP(err, "compact dataset this large");
+    }
+    if (d->layout.addr == H5C_UNDEF) return 0; /* never written: all fill */
+    if (d->layout.size < total)
+        return H5C_FMT(err, "contiguous data of '%s' holds %llu bytes, %llu needed", d->path,
+                       (unsigned long long)d->layout.size, (unsigned long long)total);
+    for (int i = 1; i < s->rank; i++) {
+        if (s->dims[i] > UINT32_MAX) return H5C_UNSUP(err, "contiguous dimension above 2^32");
+        jb->cdims[i] = (uint32_t)s->dims[i];
+    }
+    jb->block_rows = row ? ROW_BLOCK_BYTES / row : 1;
+    if (jb->block_rows == 0) jb->block_rows = 1;
+    if (jb->block_rows > s->dims[0]) jb->block_rows = s->dims[0];
+    if (row > ((uint64_t)1 << 34)) return h5c_fail(err, H5C_ERR_LIMIT, "contiguous row of more than 16 GiB");
+    jb->cdims[0] = (uint32_t)jb->block_rows;
+    jb->chunk_bytes = (size_t)(jb->block_rows * row);
+    uint64_t first = s->start[0] / jb->block_rows;
+    uint64_t last = (s->start[0] + (s->count[0] - 1) * s->stride[0]) / jb->block_rows;
+    for (uint64_t b = first; b <= last; b++) {
+        h5c_chunk c = {0};
+        c.coord[0] = b * jb->block_rows;
+        c.addr = d->layout.addr + c.coord[0] * row;
+        if (add_chunk(&c, jb, err) != 0) return -1;
+    }
+    return 0;
+}
+
+/* ---- fill and conversion -------------------------------------------------- */
+
+static void fill_output(const h5c_dataset *d, uint8_t *dst, uint64_t n, size_t es)
+{
+    if (!d->info.has_fill) {
+        memset(dst, 0, (size_t)n * es);
+        return;
+    }
+    for (uint64_t i = 0; i < n; i++) memcpy(dst + i * es, d->fill.value, es);
+}
+
+static int check_read(const h5c_dataset *d, const sel *s, size_t out_len, h5c_error *err)
+{
+    size_t ms = h5c_dtype_mem_size(d->type);
+    if (d->layout.cls == H5C_LAYOUT_VIRTUAL) return H5C_UNSUP(err, "virtual dataset layout ('%s')", d->path);
+    if (s->nelem && ms > SIZE_MAX / s->nelem) return h5c_fail(err, H5C_ERR_ARG, "selection too large");
+    if (out_len < s->nelem * ms)
+        return h5c_fail(err, H5C_ERR_ARG, "output buffer of %zu bytes is smaller than the %llu needed", out_len,
+                        (unsigned long long)(s->nelem * ms));
+    return 0;
+}
+
+int h5c_read(h5c_dataset *d, const h5c_slice *slice, void *out, size_t out_len, h5c_error *err)
+{
+    h5c_err_clear(err);
+    if (!d || (!out && out_len)) return h5c_fail(err, H5C_ERR_ARG, "h5c_read: no dataset or buffer");
+    if (d->space.rank < 0) return 0; /* null dataspace: no elements */
+    sel s;
+    if (make_sel(d, slice, &s, err) != 0 || check_read(d, &s, out_len, err) != 0) return -1;
+    if (s.nelem == 0) return 0;
+    size_t es = d->type->size, ms = h5c_dtype_mem_size(d->type);
+    int in_place = h5c_dtype_is_fixed(d->type) && ms == es;
+    uint8_t *fbuf = in_place ? out : malloc((size_t)s.nelem * es);
+    if (!fbuf) return H5C_NOMEM(err);
+    job jb;
+    memset(&jb, 0, sizeof jb);
+    jb.d = d;
+    jb.s = &s;
+    jb.dst = fbuf;
+    jb.esize = es;
+    pthread_mutex_init(&jb.lock, NULL);
+    fill_output(d, fbuf, s.nelem, es);
+    int rc = d->layout.cls == H5C_LAYOUT_CHUNKED ? plan_chunked(&jb, err) : plan_contiguous(&jb, err);
+    if (rc == 0 && jb.nchunks) rc = run_jobs(&jb, d->f->nthreads, err);
+    if (rc == 0) rc = h5c_convert(d->f, d->type, fbuf, out, (size_t)s.nelem, err);
+    if (rc != 0) h5c_err_context(err, "reading '%s'", d->path);
+    pthread_mutex_destroy(&jb.lock);
+    free(jb.chunks);
+    if (!in_place) free(fbuf);
+    return rc;
+}
