@@ -74,7 +74,7 @@ static int abs_range(h5c_file *f, uint64_t addr, uint64_t len, const char *what,
 uint8_t *h5c_meta_read(h5c_file *f, uint64_t addr, size_t len, const char *what,
                        h5c_error *err)
 {
-    uint64_t abs;
+    uint64_t abs = 0;
     if (len > H5C_MAX_META_BLOCK) {
         h5c_fail(err, H5C_ERR_LIMIT, "%s at 0x%llx: size %zu exceeds the metadata limit", what,
                  (unsigned long long)addr, len);
@@ -97,7 +97,7 @@ uint8_t *h5c_meta_read(h5c_file *f, uint64_t addr, size_t len, const char *what,
 uint8_t *h5c_meta_read_upto(h5c_file *f, uint64_t addr, size_t len, size_t *got,
                             const char *what, h5c_error *err)
 {
-    uint64_t abs;
+    uint64_t abs = 0;
     if (abs_range(f, addr, 0, what, &abs, err) != 0) return NULL;
     uint64_t left = f->eof - abs;
     if (len > left) len = (size_t)left;
@@ -107,7 +107,7 @@ uint8_t *h5c_meta_read_upto(h5c_file *f, uint64_t addr, size_t len, size_t *got,
 
 int h5c_raw_read(h5c_file *f, uint64_t addr, size_t len, void *buf, h5c_error *err)
 {
-    uint64_t abs;
+    uint64_t abs = 0;
     if (abs_range(f, addr, len, "raw data", &abs, err) != 0) return -1;
     return len ? f->io->read(f->io, abs, len, buf, err) : 0;
 }

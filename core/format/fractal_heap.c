@@ -83,7 +83,7 @@ static int hdr_derive(h5c_file *f, h5c_fheap *h, h5c_error *err)
                        ULL(h->addr), h->width, ULL(h->start_block), ULL(h->max_dblock));
     unsigned lw = h5c_log2_floor(h->width), ls = h5c_log2_floor(h->start_block);
     unsigned lm = h5c_log2_floor(h->max_dblock), bits = h->max_heap_bits;
-    if (bits == 0 || bits > 64 || lw + ls > bits || lm > bits)
+    if (bits == 0 || bits > 64 || lw + ls > bits || lw + ls >= 64 || lm > bits)
         return H5C_FMT(err, "fractal heap at 0x%llx: bad maximum heap size (%u bits)", ULL(h->addr), bits);
     h->max_dblock_rows = lm - ls + 2;
     /* rows the root may have before its blocks pass the heap address space */
@@ -293,7 +293,7 @@ static int man_locate(h5c_file *f, h5c_fheap *h, uint64_t off, dblock_ref *out, 
         if (!ib) return -1;
         uint64_t rel = off - ib_off;           /* off >= ib_off by construction */
         unsigned r = 0;
-        while (r < nrows && rel >= row_start(h, r + 1)) r++;
+        while (r < nrows && rel - row_start(h, r) >= (uint64_t)h->width * row_size(h, r)) r++;
         if (r == nrows)
             return H5C_FMT(err, "fractal heap at 0x%llx: heap offset %llu lies past indirect block at 0x%llx",
                            ULL(h->addr), ULL(off), ULL(ib_addr));

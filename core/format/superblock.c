@@ -125,7 +125,7 @@ static int read_extension(h5c_file *f, h5c_error *err)
 
 int h5c_superblock_read(h5c_file *f, h5c_error *err)
 {
-    uint64_t at;
+    uint64_t at = 0;
     if (find_signature(f, &at, err) != 0) return -1;
     uint8_t b[128] = {0};
     size_t n = f->eof - at < sizeof b ? (size_t)(f->eof - at) : sizeof b;

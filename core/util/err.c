@@ -36,13 +36,20 @@ int h5c_fail(h5c_error *err, h5c_code code, const char *fmt, ...)
 void h5c_err_context(h5c_error *err, const char *fmt, ...)
 {
     if (!err || err->code == H5C_OK) return;
-    char ctx[256], old[sizeof err->msg];
+    char ctx[256];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(ctx, sizeof ctx, fmt, ap);
+    int n = vsnprintf(ctx, sizeof ctx - 2, fmt, ap);
     va_end(ap);
-    memcpy(old, err->msg, sizeof old);
-    snprintf(err->msg, sizeof err->msg, "%s: %s", ctx, old);
+    if (n < 0) return;
+    size_t c = strlen(ctx);
+    memcpy(ctx + c, ": ", 3);
+    c += 2;
+    size_t old = strnlen(err->msg, sizeof err->msg - 1);
+    if (c + old >= sizeof err->msg) old = sizeof err->msg - 1 - c; /* keep the start */
+    memmove(err->msg + c, err->msg, old);
+    memcpy(err->msg, ctx, c);
+    err->msg[c + old] = 0;
 }
 
 void h5c_err_clear(h5c_error *err)

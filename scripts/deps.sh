@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Install what building and testing need, from Debian only. Idempotent:
+# apt-get runs only when a package is missing.
+set -euo pipefail
+PKGS=(build-essential cmake pkg-config libdeflate-dev libgtest-dev
+      python3-h5py python3-numpy python3-netcdf4 hdf5-tools libhdf5-dev)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
