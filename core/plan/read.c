@@ -298,6 +298,44 @@ static int plan_contiguous(job *jb, h5c_error *err)
 
 /* ---- fill and conversion -------------------------------------------------- */
 
+/* Whether the listed blocks hold every selected element, so the output
+ * needs no fill first: each chunk-grid cell the selection box meets (with
+ * unit strides) must be present. */
+static int blocks_cover(const job *jb)
+{
+    const sel *s = jb->s;
+    if (jb->nchunks == 0) return 0;
+    if (jb->mem_block) return 1;
+    uint64_t first[H5C_MAX_RANK], span[H5C_MAX_RANK], cells = 1;
+    for (int i = 0; i < s->rank; i++) {
+        if (s->stride[i] != 1) return 0;
+        first[i] = s->start[i] / jb->cdims[i];
+        span[i] = (s->start[i] + s->count[i] - 1) / jb->cdims[i] - first[i] + 1;
+        cells *= span[i];
+        if (cells > jb->nchunks) return 0;
+    }
+    /* mark each cell once: a corrupt index listing a chunk twice must not
+     * pass for full coverage */
+    uint8_t *seen = calloc((size_t)cells, 1);
+    if (!seen) return 0;
+    uint64_t present = 0;
+    for (size_t k = 0; k < jb->nchunks; k++) {
+        uint64_t cell = 0;
+        int in = 1;
+        for (int i = 0; i < s->rank && in; i++) {
+            uint64_t c = jb->chunks[k].coord[i];
+            in = c % jb->cdims[i] == 0 && c / jb->cdims[i] >= first[i] && c / jb->cdims[i] < first[i] + span[i];
+            cell = cell * span[i] + (c / jb->cdims[i] - first[i]);
+        }
+        if (in && !seen[cell]) {
+            seen[cell] = 1;
+            present++;
+        }
+    }
+    free(seen);
+    return present == cells;
+}
+
 static void fill_output(const h5c_dataset *d, uint8_t *dst, uint64_t n, size_t es)
 {
     if (!d->info.has_fill) {
@@ -337,8 +375,8 @@ int h5c_read(h5c_dataset *d, const h5c_slice *slice, void *out, size_t out_len, 
     jb.dst = fbuf;
     jb.esize = es;
     pthread_mutex_init(&jb.lock, NULL);
-    fill_output(d, fbuf, s.nelem, es);
     int rc = d->layout.cls == H5C_LAYOUT_CHUNKED ? plan_chunked(&jb, err) : plan_contiguous(&jb, err);
+    if (rc == 0 && !blocks_cover(&jb)) fill_output(d, fbuf, s.nelem, es);
     if (rc == 0 && jb.nchunks) rc = run_jobs(&jb, d->f->nthreads, err);
     if (rc == 0) rc = h5c_convert(d->f, d->type, fbuf, out, (size_t)s.nelem, err);
     if (rc != 0) h5c_err_context(err, "reading '%s'", d->path);
