@@ -8,6 +8,7 @@
  * record total, so a cycle of child pointers cannot loop. */
 #include "format.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -126,8 +127,11 @@ static uint8_t *read_node(bt2 *t, uint64_t addr, size_t len, int leaf, h5c_error
     else if (buf[5] != t->type)
         rc = H5C_FMT(err, "B-tree v2 at 0x%llx: %s at 0x%llx: record type %u, header says %u",
                      ULL(t->addr), what, ULL(addr), buf[5], t->type);
-    else
-        rc = h5c_check_sum(buf, len - 4, addr, "B-tree v2 node", err);
+    else {
+        char name[64];
+        snprintf(name, sizeof name, "B-tree v2 at 0x%llx: %s", ULL(t->addr), what);
+        rc = h5c_check_sum(buf, len - 4, addr, name, err);
+    }
     if (rc < 0) {
         free(buf);
         return NULL;

@@ -1,11 +1,15 @@
 /* fheap.h - fractal heap handle for callers that fetch many objects of one
- * heap (dense links/attributes): the header is parsed once and the last
- * few blocks read are kept, so walking a heap reads each block about once.
+ * heap (dense links/attributes): the header is parsed once and recently
+ * read blocks are kept (up to H5C_FHEAP_CACHE_BYTES), so walking a heap
+ * reads each block about once.
  * h5c_fheap_get() (format.h) is open + read + close. */
 #ifndef H5C_FHEAP_H
 #define H5C_FHEAP_H
 
 #include "format.h"
+
+#define H5C_FHEAP_CACHE_SLOTS 64
+#define H5C_FHEAP_CACHE_BYTES (16u << 20)
 
 typedef struct h5c_fheap {
     uint64_t addr;              /* header address */
@@ -25,15 +29,17 @@ typedef struct h5c_fheap {
     unsigned len_size;          /* bytes of a managed object length in IDs */
     unsigned max_dblock_rows;   /* rows of direct blocks in an indirect block */
     size_t dblock_prefix;       /* direct block bytes before the object data */
-    /* a few verified blocks (direct and indirect), reused across reads */
+    /* verified blocks (direct and indirect), reused across reads: dense
+     * indexes are in hash order, so objects come from blocks at random */
     struct h5c_fheap_blk {
         uint8_t kind;           /* 'D' direct, 'I' indirect */
         uint64_t addr;
         uint64_t block_off;     /* heap offset the block was checked against */
         size_t size;
         uint8_t *buf;           /* owned; NULL = empty slot */
-    } blk[4];
+    } blk[H5C_FHEAP_CACHE_SLOTS];
     unsigned blk_next;          /* round-robin replacement */
+    size_t blk_bytes;           /* bytes held in blk[] */
 } h5c_fheap;
 
 /* Read and check the header at addr. Free with h5c_fheap_close. */

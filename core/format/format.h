@@ -39,6 +39,7 @@ struct h5c_file {
     uint64_t root_addr;       /* root group object header */
     uint64_t ext_addr;        /* superblock extension object header or UNDEF */
     uint64_t sohm_addr;       /* shared message table or UNDEF */
+    uint8_t sohm_nindexes;    /* indexes in that table (superblock extension) */
     h5c_options opts;
     int nthreads;
 

@@ -11,6 +11,7 @@
  * Filtered heaps (compressed blocks) are not read: only their tiny objects. */
 #include "fheap.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -131,21 +132,12 @@ int h5c_fheap_open(h5c_file *f, uint64_t addr, h5c_fheap *h, h5c_error *err)
     return rc;
 }
 
-void h5c_fheap_close(h5c_fheap *h)
-{
-    if (!h) return;
-    for (size_t i = 0; i < sizeof h->blk / sizeof h->blk[0]; i++) {
-        free(h->blk[i].buf);
-        h->blk[i].buf = NULL;
-    }
-}
-
 /* ---- verified block cache ---------------------------------------------- */
 
 static const uint8_t *blk_find(const h5c_fheap *h, uint8_t kind, uint64_t addr, size_t size,
                                uint64_t block_off)
 {
-    for (size_t i = 0; i < sizeof h->blk / sizeof h->blk[0]; i++) {
+    for (unsigned i = 0; i < H5C_FHEAP_CACHE_SLOTS; i++) {
         const struct h5c_fheap_blk *b = &h->blk[i];
         if (b->buf && b->kind == kind && b->addr == addr && b->size == size &&
             b->block_off == block_off)
@@ -154,13 +146,33 @@ static const uint8_t *blk_find(const h5c_fheap *h, uint8_t kind, uint64_t addr, 
     return NULL;
 }
 
+static void blk_drop(h5c_fheap *h, struct h5c_fheap_blk *b)
+{
+    if (!b->buf) return;
+    h->blk_bytes -= b->size;
+    free(b->buf);
+    b->buf = NULL;
+}
+
+/* Take ownership of a verified block; evict round-robin to stay within the
+ * slot count and the byte budget. */
 static void blk_keep(h5c_fheap *h, uint8_t kind, uint64_t addr, size_t size, uint64_t block_off,
                      uint8_t *buf)
 {
+    const unsigned n = H5C_FHEAP_CACHE_SLOTS;
     struct h5c_fheap_blk *b = &h->blk[h->blk_next];
-    h->blk_next = (h->blk_next + 1) % (unsigned)(sizeof h->blk / sizeof h->blk[0]);
-    free(b->buf);
+    blk_drop(h, b);
+    for (unsigned i = 1; i < n && h->blk_bytes + size > H5C_FHEAP_CACHE_BYTES; i++)
+        blk_drop(h, &h->blk[(h->blk_next + i) % n]);
+    h->blk_next = (h->blk_next + 1) % n;
     *b = (struct h5c_fheap_blk){kind, addr, block_off, size, buf};
+    h->blk_bytes += size;
+}
+
+void h5c_fheap_close(h5c_fheap *h)
+{
+    if (!h) return;
+    for (unsigned i = 0; i < H5C_FHEAP_CACHE_SLOTS; i++) blk_drop(h, &h->blk[i]);
 }
 
 /* Common prefix of direct and indirect blocks: signature, version 0, owning
@@ -208,8 +220,8 @@ static const uint8_t *dblock_load(h5c_file *f, h5c_fheap *h, uint64_t addr, size
         uint32_t computed = h5c_lookup3(buf, size, 0);
         if (stored != computed)
             rc = h5c_fail(err, H5C_ERR_CHECKSUM,
-                          "fractal heap direct block at 0x%llx: checksum mismatch (stored 0x%08x, computed 0x%08x)",
-                          ULL(addr), stored, computed);
+                          "fractal heap at 0x%llx: direct block at 0x%llx: checksum mismatch (stored 0x%08x, computed 0x%08x)",
+                          ULL(h->addr), ULL(addr), stored, computed);
     }
     if (rc < 0) {
         free(buf);
@@ -246,7 +258,11 @@ static const uint8_t *iblock_load(h5c_file *f, h5c_fheap *h, uint64_t addr, unsi
         return NULL;
     }
     int rc = blk_prefix(f, h, buf, "FHIB", "indirect block", addr, block_off, err);
-    if (rc == 0) rc = h5c_check_sum(buf, size - 4, addr, "fractal heap indirect block", err);
+    if (rc == 0) {
+        char name[64];
+        snprintf(name, sizeof name, "fractal heap at 0x%llx: indirect block", ULL(h->addr));
+        rc = h5c_check_sum(buf, size - 4, addr, name, err);
+    }
     if (rc < 0) {
         free(buf);
         return NULL;
@@ -275,7 +291,7 @@ typedef struct dblock_ref {
 } dblock_ref;
 
 /* Find the direct block holding heap offset `off` by walking the indirect
- * blocks. A child indirect block in row r has r rows, so the walk always
+ * blocks. Each child has fewer rows than its parent, so the walk always
  * ends; its depth is bounded as well. */
 static int man_locate(h5c_file *f, h5c_fheap *h, uint64_t off, dblock_ref *out, h5c_error *err)
 {
@@ -317,9 +333,17 @@ static int man_locate(h5c_file *f, h5c_fheap *h, uint64_t off, dblock_ref *out, 
         if (child == H5C_UNDEF)
             return H5C_FMT(err, "fractal heap at 0x%llx: heap offset %llu is in an unallocated indirect block",
                            ULL(h->addr), ULL(off));
+        /* A child spans one block of row r, so it has log2(rs) -
+         * log2(width * start) + 1 = r - log2(width) rows: fewer than its
+         * parent, which bounds the walk. (The library's rule; the spec's
+         * formula omits the width.) */
+        unsigned lw = h5c_log2_floor(h->width);
+        if (r <= lw)
+            return H5C_FMT(err, "fractal heap at 0x%llx: indirect block in row %u is smaller than one row",
+                           ULL(h->addr), r);
         ib_addr = child;
         ib_off = child_off;
-        nrows = r;                             /* log2(rs) - log2(start) + 1 */
+        nrows = r - lw;
     }
     return H5C_FMT(err, "fractal heap at 0x%llx: indirect blocks nested too deep", ULL(h->addr));
 }
@@ -338,7 +362,7 @@ static int man_read(h5c_file *f, h5c_fheap *h, const uint8_t *id, size_t idlen, 
         return H5C_FMT(err, "fractal heap at 0x%llx: bad managed heap ID (offset %llu, length %llu)",
                        ULL(h->addr), ULL(off), ULL(olen));
 
-    dblock_ref d;
+    dblock_ref d = {0, 0, 0};
     if (man_locate(f, h, off, &d, err) < 0) return -1;
     if (d.size > H5C_MAX_META_BLOCK)
         return h5c_fail(err, H5C_ERR_LIMIT, "fractal heap at 0x%llx: direct block of %llu bytes is too large",

@@ -104,6 +104,7 @@ static int read_extension(h5c_file *f, h5c_error *err)
         if (m->type == H5C_MSG_SHMSG_TABLE) {
             h5c_cur_u8(&c);
             f->sohm_addr = h5c_cur_addr(&c);
+            f->sohm_nindexes = h5c_cur_u8(&c);
         } else if (m->type == H5C_MSG_BTREE_K) {
             h5c_cur_u8(&c);
             uint16_t ck = h5c_cur_u16(&c), gk = h5c_cur_u16(&c), lk = h5c_cur_u16(&c);
