@@ -7,8 +7,9 @@
  * size (u32), the filter mask (u32) and rank+1 u64 element offsets (the last
  * one, for the element-size dimension, is 0). In a leaf (level 0) child[i]
  * is the chunk described by key[i]; in an internal node child[i] is a
- * subtree holding chunks c with key[i] <= c <= key[i+1] in lexicographic
- * order of the offsets (dimension 0 most significant).
+ * subtree holding chunks c with key[i] <= c < key[i+1] in lexicographic
+ * order of the offsets (dimension 0 most significant); the last key is one
+ * chunk past the last chunk in every dimension.
  *
  * Safety: levels must decrease by exactly one per step (no cycles, depth
  * <= H5C_MAX_TREE_DEPTH), a node may be visited once (no shared subtrees),
@@ -83,13 +84,24 @@ static int key_cmp(const uint64_t *a, const uint64_t *b, int rank)
     return 0;
 }
 
-/* Whether a subtree whose chunks lie between keys a and b (inclusive) can
+/* Whether a subtree holding chunks c with a <= c < b (lexicographic) can
  * hold a chunk in the box: dimensions where a and b agree are fixed, the
- * first one where they differ is a range, the rest are unconstrained. */
+ * first one where they differ is a range, the rest are unconstrained. In
+ * that dimension c can only reach b's value when b has a non-zero offset in
+ * a later dimension. */
 static int subtree_may_intersect(const h5c_cidx *x, const uint64_t *a, const uint64_t *b)
 {
     for (int i = 0; i < x->rank; i++) {
         uint64_t s0 = a[i] / x->chunk[i], s1 = b[i] / x->chunk[i];
+        if (a[i] != b[i]) {
+            int rest_zero = 1;
+            for (int j = i + 1; j < x->rank; j++)
+                if (b[j] != 0) rest_zero = 0;
+            if (rest_zero && b[i] % x->chunk[i] == 0) {
+                if (s1 == 0) return 0;
+                s1--;
+            }
+        }
         if (s1 < x->slo[i] || s0 > x->shi[i]) return 0;
         if (a[i] != b[i]) return 1;
     }

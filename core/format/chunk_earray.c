@@ -63,6 +63,7 @@ typedef struct ea {
     uint8_t *wbuf;
     const uint8_t *w_data;
     uint64_t w_first, w_count;
+    int done;                 /* walk stopped: no later index is stored */
     /* swizzled strides */
     int order[H5C_MAX_RANK];
     uint64_t down[H5C_MAX_RANK];  /* by swizzled position */
@@ -203,7 +204,8 @@ static int load_sblock(ea *a, unsigned s, uint64_t addr, h5c_error *err)
     size_t so = a->x->f->so;
     const ea_sinfo *si = &a->sinfo[s];
     uint64_t npages = si->dblk_nelmts > a->page_nelmts ? si->dblk_nelmts / a->page_nelmts : 0;
-    uint64_t bm_len = npages ? (si->ndblks * npages + 7) / 8 : 0;
+    /* one bitmap of ndblks * npages bits, sized as whole bytes per data block */
+    uint64_t bm_len = npages ? si->ndblks * ((npages + 7) / 8) : 0;
     uint64_t len64 = 4 + 1 + 1 + so + a->off_size + bm_len + si->ndblks * so + 4;
     if (len64 > H5C_MAX_META_BLOCK)
         return h5c_fail(err, H5C_ERR_LIMIT, "extensible array at 0x%llx: super block %u at 0x%llx is too large",
@@ -325,11 +327,17 @@ static int ea_one(h5c_cidx *x, const uint64_t *scaled, void *ud, h5c_error *err)
     uint64_t idx = 0;
     for (int k = 0; k < x->rank; k++) {
         uint64_t v = scaled[a->order[k]];
-        if (v && a->down[k] > (UINT64_MAX - idx) / v) return 1; /* beyond anything stored: stop */
+        if (v && a->down[k] > (UINT64_MAX - idx) / v) { /* beyond anything stored */
+            a->done = 1;
+            return 1;
+        }
         idx += v * a->down[k];
     }
     /* indices only grow along the walk: past the highest one set, stop */
-    if (idx >= a->max_idx_set) return 1;
+    if (idx >= a->max_idx_set) {
+        a->done = 1;
+        return 1;
+    }
     if (idx < a->w_first || idx - a->w_first >= a->w_count) {
         if (locate(a, idx, err) != 0) return -1;
     }
@@ -381,7 +389,7 @@ int h5c_chunks_earray(h5c_cidx *x, h5c_error *err)
     if (rc == 0) {
         a.w_first = a.w_count = 0;
         rc = h5c_cidx_box_walk(x, a.order, ea_one, &a, err);
-        if (rc == 1) rc = 0; /* stopped past the last index set */
+        if (a.done && rc == 1) rc = 0; /* stopped past the last index set */
     }
     free(a.iblk);
     free(a.sblk);

@@ -185,6 +185,10 @@ static int setup(h5c_cidx *x, const h5c_dataset *d, const uint64_t *lo, const ui
         x->dims[i] = d->space.dims[i];
         x->grid[i] = ceil_div(x->dims[i], x->chunk[i]);
         uint64_t md = d->space.maxdims[i];
+        if (md < x->dims[i])
+            return H5C_FMT(err, "dataset at 0x%llx: dimension %d is %llu, above its maximum %llu",
+                           (unsigned long long)d->addr, i, (unsigned long long)x->dims[i],
+                           (unsigned long long)md);
         x->mgrid[i] = md == UINT64_MAX ? UINT64_MAX : ceil_div(md, x->chunk[i]);
         x->grid_chunks = sat_mul(x->grid_chunks, x->grid[i]);
 

@@ -22,7 +22,7 @@ static void swap_copy(const uint8_t *src, uint8_t *dst, size_t n, unsigned size)
 
 static int is_ieee(const h5c_dtype *t)
 {
-    if (t->bit_offset != 0 || t->precision != t->size * 8 || t->mant_loc != 0) return 0;
+    if (t->bit_offset != 0 || t->precision != t->size * 8 || t->mant_loc != 0 || t->mant_norm != 2) return 0;
     switch (t->size) {
     case 2: return t->exp_loc == 10 && t->exp_size == 5 && t->mant_size == 10 && t->exp_bias == 15 && t->sign_loc == 15;
     case 4: return t->exp_loc == 23 && t->exp_size == 8 && t->mant_size == 23 && t->exp_bias == 127 && t->sign_loc == 31;
@@ -47,12 +47,139 @@ static void convert_bits(const h5c_dtype *t, const uint8_t *src, uint8_t *dst, s
     }
 }
 
+/* ---- floats in a non-IEEE layout -----------------------------------------
+ *
+ * Any HDF5 float layout of 2, 4 or 8 bytes becomes the IEEE binary16/32/64
+ * number of the same size, as libhdf5's soft float conversion (what h5py
+ * reads such types as) computes it:
+ *  - exponent all zeros and mantissa zero: signed zero; exponent all ones:
+ *    infinity when the mantissa is zero (or, without an implied leading bit,
+ *    holds only its top bit), otherwise NaN (all mantissa bits set);
+ *  - implied normalization: 1.m * 2^(e - bias), or 0.m * 2^(1 - bias) when
+ *    e is 0; no implied bit (none or msb-set): the mantissa's top bit weighs
+ *    2^(e - bias);
+ *  - rounding to nearest, ties away from zero (as libhdf5 rounds); values
+ *    beyond the range give infinity, below it denormals or zero.
+ * Unlike libhdf5 1.10 (seen through h5py), a rounding carry into the next
+ * power of two is kept, and a zero mantissa without implied bit is zero
+ * whatever the exponent. */
+
+typedef struct ieee_fmt {
+    unsigned mant, exp; /* field widths */
+    int64_t bias;
+} ieee_fmt;
+
+static ieee_fmt ieee_of_size(unsigned size)
+{
+    ieee_fmt f = {52, 11, 1023};
+    if (size == 2) f = (ieee_fmt){10, 5, 15};
+    else if (size == 4) f = (ieee_fmt){23, 8, 127};
+    return f;
+}
+
+static uint64_t low_bits(unsigned n)
+{
+    return n >= 64 ? UINT64_MAX : ((uint64_t)1 << n) - 1;
+}
+
+static int top_bit(uint64_t v)
+{
+    int p = 0;
+    while (v >>= 1) p++;
+    return p;
+}
+
+/* Non-zero when the bit range [pos, pos + len) lies inside bits and does not
+ * meet *used (the ranges taken so far), which it then joins. */
+static int take_bits(uint64_t *used, unsigned bits, unsigned pos, unsigned len)
+{
+    if (len == 0 || pos >= bits || len > bits - pos) return 0;
+    uint64_t m = low_bits(len) << pos;
+    if (*used & m) return 0;
+    *used |= m;
+    return 1;
+}
+
+/* sig / 2^r rounded to nearest, ties away from zero (r <= 0: sig * 2^-r). */
+static uint64_t round_shift(uint64_t sig, int64_t r)
+{
+    if (r <= 0) return sig << -r; /* callers keep the result in range */
+    if (r > 64) return 0;
+    uint64_t half = (sig >> (r - 1)) & 1;
+    return (r == 64 ? 0 : sig >> r) + half;
+}
+
+/* One value: the bit pattern v (file layout t, already in numeric order) to
+ * the IEEE pattern of format d. */
+static uint64_t float_to_ieee(const h5c_dtype *t, const ieee_fmt *d, uint64_t v)
+{
+    uint64_t sign = (v >> t->sign_loc) & 1;
+    uint64_t e = (v >> t->exp_loc) & low_bits(t->exp_size);
+    uint64_t m = (v >> t->mant_loc) & low_bits(t->mant_size);
+    uint64_t emax_s = low_bits(t->exp_size), emax_d = low_bits(d->exp);
+    uint64_t out_sign = sign << (d->mant + d->exp), inf = out_sign | emax_d << d->mant;
+    int implied = t->mant_norm == 2;
+
+    if (e == emax_s) {
+        if (m == 0 || (!implied && m == (uint64_t)1 << (t->mant_size - 1))) return inf;
+        return inf | low_bits(d->mant); /* NaN */
+    }
+    if (m == 0 && (e == 0 || !implied)) return out_sign;
+
+    /* value = sig * 2^x exactly */
+    uint64_t sig = m;
+    int64_t x;
+    if (!implied) x = (int64_t)e - (int64_t)t->exp_bias + 1 - (int64_t)t->mant_size;
+    else if (e == 0) x = 1 - (int64_t)t->exp_bias - (int64_t)t->mant_size;
+    else {
+        sig |= (uint64_t)1 << t->mant_size;
+        x = (int64_t)e - (int64_t)t->exp_bias - (int64_t)t->mant_size;
+    }
+    int p = top_bit(sig);
+    int64_t ed = x + p + d->bias; /* biased destination exponent */
+    if (ed >= (int64_t)emax_d) return inf;
+    if (ed <= 0) {
+        /* denormal: count units of 2^(1 - bias - mant); reaching 2^mant
+         * carries into the exponent field as the smallest normal */
+        int64_t r = (1 - d->bias - (int64_t)d->mant) - x;
+        return out_sign | round_shift(sig, r);
+    }
+    int64_t r = (int64_t)p - (int64_t)d->mant;
+    uint64_t q = round_shift(sig, r); /* 1.fraction, possibly carried to 10.0 */
+    if (q >> (d->mant + 1)) {
+        q >>= 1;
+        if (++ed >= (int64_t)emax_d) return inf;
+    }
+    return out_sign | (uint64_t)ed << d->mant | (q & low_bits(d->mant));
+}
+
+static int convert_float(const h5c_dtype *t, const uint8_t *src, uint8_t *dst, size_t n, h5c_error *err)
+{
+    unsigned sz = t->size, bits = sz * 8;
+    if (sz != 2 && sz != 4 && sz != 8)
+        return H5C_UNSUP(err, "%u-byte floating point (precision %u)", sz, t->precision);
+    uint64_t used = 0;
+    if (!take_bits(&used, bits, t->sign_loc, 1) || !take_bits(&used, bits, t->exp_loc, t->exp_size) ||
+        !take_bits(&used, bits, t->mant_loc, t->mant_size))
+        return H5C_FMT(err, "floating-point type of %u bytes: sign bit %u, exponent %u@%u, mantissa %u@%u overlap or "
+                       "exceed it", sz, t->sign_loc, t->exp_size, t->exp_loc, t->mant_size, t->mant_loc);
+    if (t->mant_norm > 2) return H5C_UNSUP(err, "floating-point mantissa normalization %u", t->mant_norm);
+    ieee_fmt d = ieee_of_size(sz);
+    int swap = t->big_endian;
+    int host_be = host_big_endian();
+    for (size_t i = 0; i < n; i++, src += sz, dst += sz) {
+        uint64_t v = 0;
+        for (unsigned k = 0; k < sz; k++) v |= (uint64_t)src[swap ? sz - 1 - k : k] << (8 * k);
+        uint64_t r = float_to_ieee(t, &d, v);
+        for (unsigned k = 0; k < sz; k++) dst[host_be ? sz - 1 - k : k] = (uint8_t)(r >> (8 * k));
+    }
+    return 0;
+}
+
 static int convert_number(const h5c_dtype *t, const uint8_t *src, uint8_t *dst, size_t n, h5c_error *err)
 {
     unsigned sz = t->size;
-    if (t->cls == H5C_FLOAT && !is_ieee(t))
-        return H5C_UNSUP(err, "non-IEEE floating-point layout (size %u, precision %u, exponent %u@%u, mantissa %u@%u)", sz,
-                         t->precision, t->exp_size, t->exp_loc, t->mant_size, t->mant_loc);
+    if (t->cls == H5C_FLOAT && !is_ieee(t)) return convert_float(t, src, dst, n, err);
     if (sz != 1 && sz != 2 && sz != 4 && sz != 8)
         return H5C_UNSUP(err, "%u-byte %s type", sz, t->cls == H5C_FLOAT ? "floating-point" : "integer");
     if (t->cls != H5C_FLOAT && (t->bit_offset != 0 || t->precision != sz * 8)) {

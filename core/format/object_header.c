@@ -145,9 +145,9 @@ static int read_v2_prefix(oh_state *s, h5c_error *err)
     if (oh->flags & 0x10) h5c_cur_skip(&c, 4);
     uint64_t size0 = h5c_cur_uint(&c, 1u << (oh->flags & 3));
     size_t prefix = (size_t)(c.p - c.start);
+    int ok = h5c_cur_ok(&c);
     free(p);
-    if (!h5c_cur_ok(&c))
-        return H5C_FMT(err, "object header at 0x%llx: truncated prefix", (unsigned long long)oh->addr);
+    if (!ok) return H5C_FMT(err, "object header at 0x%llx: truncated prefix", (unsigned long long)oh->addr);
     if (size0 > H5C_MAX_META_BLOCK)
         return h5c_fail(err, H5C_ERR_LIMIT, "object header at 0x%llx: chunk size %llu too large",
                         (unsigned long long)oh->addr, (unsigned long long)size0);
