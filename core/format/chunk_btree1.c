@@ -88,12 +88,14 @@ static int key_cmp(const uint64_t *a, const uint64_t *b, int rank)
  * hold a chunk in the box: dimensions where a and b agree are fixed, the
  * first one where they differ is a range, the rest are unconstrained. In
  * that dimension c can only reach b's value when b has a non-zero offset in
- * a later dimension. */
-static int subtree_may_intersect(const h5c_cidx *x, const uint64_t *a, const uint64_t *b)
+ * a later dimension. The right-most key of a node is not exclusive: libhdf5
+ * may store the last chunk's own offset there (seen in 1.10 files), so for
+ * the last child `b_inclusive` is set. */
+static int subtree_may_intersect(const h5c_cidx *x, const uint64_t *a, const uint64_t *b, int b_inclusive)
 {
     for (int i = 0; i < x->rank; i++) {
         uint64_t s0 = a[i] / x->chunk[i], s1 = b[i] / x->chunk[i];
-        if (a[i] != b[i]) {
+        if (a[i] != b[i] && !b_inclusive) {
             int rest_zero = 1;
             for (int j = i + 1; j < x->rank; j++)
                 if (b[j] != 0) rest_zero = 0;
@@ -177,7 +179,7 @@ static int visit_node(bt1 *t, uint64_t addr, const uint8_t *buf, size_t len, int
                 scaled[d] = klo[d] / x->chunk[d];
             }
             rc = h5c_cidx_emit(x, child, size, mask, scaled, "B-tree v1 chunk index", t->root, err);
-        } else if (child != H5C_UNDEF && subtree_may_intersect(x, klo, khi)) {
+        } else if (child != H5C_UNDEF && subtree_may_intersect(x, klo, khi, i + 1 == n)) {
             rc = visit(t, child, (int)level - 1, klo, khi, err);
         }
         if (rc != 0) return rc;

@@ -1012,6 +1012,24 @@ TEST(ChunksBTree1, PrunesSubtreesOutsideTheBox)
     EXPECT_EQ(2, m.reads());  // root and the second leaf only
 }
 
+// libhdf5 1.10 may store the last chunk's own offset as a node's right-most
+// key (data/sizes_o4l4_earliest.h5 does): the last child must still be
+// searched for a box that holds only that chunk.
+TEST(ChunksBTree1, RightmostKeyIsInclusive)
+{
+    Bytes b;
+    bt1_node(b, 0x40, 1, {{0, 0, 0, 0, 0x200}, {0, 0, 2, 0, 0x300}}, 2, 3);
+    bt1_node(b, 0x200, 0, {{24, 0, 0, 0, 0x800}, {24, 0, 0, 3, 0x820}}, 2, 0);
+    bt1_node(b, 0x300, 0, {{24, 0, 2, 0, 0x840}, {24, 0, 2, 3, 0x860}}, 2, 3);
+    b.pad_to(0x1000);
+    MemFile m(b.v);
+    h5c_dataset d = bt1_ds(&m.f);
+    IterResult r = iterate(d, {3, 4}, {3, 5});
+    ASSERT_EQ(0, r.rc) << r.err.msg;
+    ASSERT_EQ(1u, r.chunks.size());
+    EXPECT_EQ(0x860u, r.chunks[0].addr);
+}
+
 TEST(ChunksBTree1, MalformedTrees)
 {
     auto run = [](std::vector<uint8_t> bytes, uint64_t root = 0x40) {
