@@ -39,6 +39,8 @@ static int check_layout(h5c_dataset *d, h5c_error *err)
     uint64_t nelem = h5c_dspace_nelem(&d->space);
     if (nelem == UINT64_MAX || (d->type->size && nelem > UINT64_MAX / d->type->size))
         return H5C_FMT(err, "dataset size overflows");
+    if (l->cls == H5C_LAYOUT_VIRTUAL)  /* its extent, too, comes from the sources */
+        return H5C_UNSUP(err, "virtual dataset layout");
     uint64_t bytes = nelem * d->type->size;
     if (l->cls == H5C_LAYOUT_CONTIGUOUS && l->size == UINT64_MAX) l->size = bytes;
     if (l->cls == H5C_LAYOUT_CHUNKED) {

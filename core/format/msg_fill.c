@@ -7,6 +7,10 @@
 static int take_value(h5c_cur *c, h5c_fill *out, uint64_t addr, h5c_error *err)
 {
     out->size = h5c_cur_u32(c);
+    if (out->size == UINT32_MAX) { /* libhdf5 writes -1 for "undefined" */
+        out->size = 0;
+        return h5c_cur_ok(c) ? 0 : H5C_FMT(err, "fill value message at 0x%llx: truncated", (unsigned long long)addr);
+    }
     const uint8_t *v = h5c_cur_take(c, out->size);
     if (!v) return H5C_FMT(err, "fill value message at 0x%llx: truncated value", (unsigned long long)addr);
     out->defined = out->size > 0;

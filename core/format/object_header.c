@@ -183,7 +183,12 @@ int h5c_shared_resolve(h5c_file *f, uint16_t type, const uint8_t *p, size_t len,
     h5c_cur c;
     h5c_file_cur(f, &c, p, len, addr);
     uint8_t version = h5c_cur_u8(&c), kind = h5c_cur_u8(&c);
-    if (version == 1) h5c_cur_skip(&c, 6);
+    /* version 1 stores a symbol-table entry: reserved bytes and the entry's
+     * name-offset field come before the object header address */
+    if (version == 1) {
+        h5c_cur_skip(&c, 6);
+        h5c_cur_len(&c);
+    }
     if (!h5c_cur_ok(&c) || version < 1 || version > 3)
         return H5C_FMT(err, "shared message 0x%x at 0x%llx: bad version %u", type, (unsigned long long)addr, version);
     if (version == 3 && kind == 1) {

@@ -120,23 +120,33 @@ static void scatter(const job *jb, const uint8_t *blk, const uint64_t *org, cons
 
 /* ---- fetching one block --------------------------------------------------- */
 
+/* Layout v4 flag bit 0: partial edge chunks are stored without filters. */
+static int unfiltered_edge(const job *jb, const h5c_chunk *c)
+{
+    if (!(jb->d->layout.flags & 1)) return 0;
+    for (int i = 0; i < jb->s->rank; i++)
+        if (c->coord[i] + jb->cdims[i] > jb->s->dims[i]) return 1;
+    return 0;
+}
+
 static int decode_chunk(job *jb, const h5c_chunk *c, uint8_t **out, h5c_error *err)
 {
     const h5c_dataset *d = jb->d;
+    int filtered = d->pline.n > 0 && !unfiltered_edge(jb, c);
     if (c->size > ((uint64_t)1 << 34) || c->size == 0)
         return H5C_FMT(err, "chunk at 0x%llx: stored size %llu is implausible", (unsigned long long)c->addr,
                        (unsigned long long)c->size);
-    if (d->pline.n == 0 && c->size < jb->chunk_bytes)
+    if (!filtered && c->size < jb->chunk_bytes)
         return H5C_FMT(err, "chunk at 0x%llx: %llu bytes stored, %zu expected", (unsigned long long)c->addr,
                        (unsigned long long)c->size, jb->chunk_bytes);
-    size_t n = d->pline.n ? (size_t)c->size : jb->chunk_bytes;
+    size_t n = filtered ? (size_t)c->size : jb->chunk_bytes;
     uint8_t *raw = malloc(n ? n : 1);
     if (!raw) return H5C_NOMEM(err);
     if (h5c_raw_read(d->f, c->addr, n, raw, err) != 0) {
         free(raw);
         return -1;
     }
-    if (d->pline.n == 0) {
+    if (!filtered) {
         *out = raw;
         return 0;
     }
