@@ -3,7 +3,8 @@
 # apt-get runs only when a package is missing.
 set -euo pipefail
 PKGS=(build-essential cmake pkg-config libdeflate-dev libgtest-dev
-      python3-h5py python3-numpy python3-netcdf4 hdf5-tools libhdf5-dev)
+      python3-h5py python3-numpy python3-netcdf4 hdf5-tools libhdf5-dev
+      clang libclang-rt-14-dev)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

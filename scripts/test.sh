@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Every test: install, build (plain and ASan+UBSan), run ctest on both.
+# Every test: install, build twice, run ctest in each tree.
+#  build/       gcc, optimized: unit tests + differential runs (data/, corpus)
+#  build-asan/  clang with ASan+UBSan: the same tests, plus a bounded
+#               libFuzzer run (fuzz_smoke, H5C_FUZZ_SECONDS, default 120 s)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
 scripts/build.sh build
 (cd build && ctest --output-on-failure)
-scripts/build.sh build-asan -DH5C_SANITIZE=ON
-(cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+scripts/build.sh build-asan -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+  -DH5C_SANITIZE=ON -DH5C_FUZZ=ON -DH5C_FUZZ_SECONDS="${H5C_FUZZ_SECONDS:-120}"
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
    ctest --output-on-failure)
