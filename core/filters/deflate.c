@@ -39,6 +39,23 @@ static struct libdeflate_decompressor *dec_get(int *owned)
     return d;
 }
 
+int h5c_inflate_into(const uint8_t *in, size_t in_len, uint8_t *dst, size_t cap, size_t *got,
+                     h5c_error *err)
+{
+    *got = 0;
+    if (in_len == 0) return H5C_FMT(err, "filter 1 (deflate): empty compressed chunk");
+    int owned;
+    struct libdeflate_decompressor *d = dec_get(&owned);
+    if (!d) return H5C_NOMEM(err);
+    size_t used = 0;
+    enum libdeflate_result r = libdeflate_zlib_decompress_ex(d, in, in_len, dst, cap, &used, got);
+    if (owned) libdeflate_free_decompressor(d);
+    if (r == LIBDEFLATE_SUCCESS) return 0;
+    if (r == LIBDEFLATE_INSUFFICIENT_SPACE)
+        return h5c_fail(err, H5C_ERR_FORMAT, "filter 1 (deflate): data inflates to more than %zu bytes", cap);
+    return H5C_FMT(err, "filter 1 (deflate): corrupt zlib stream (%zu bytes)", in_len);
+}
+
 int h5c_inflate(const uint8_t *in, size_t in_len, size_t hint, uint8_t **out, size_t *out_len,
                 h5c_error *err)
 {

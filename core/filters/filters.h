@@ -27,6 +27,11 @@ enum {
 int h5c_inflate(const uint8_t *in, size_t in_len, size_t hint, uint8_t **out, size_t *out_len,
                 h5c_error *err);
 
+/* deflate.c: inflate into dst (cap bytes); *got receives the decoded size.
+ * Output larger than cap is an error (H5C_ERR_FORMAT). */
+int h5c_inflate_into(const uint8_t *in, size_t in_len, uint8_t *dst, size_t cap, size_t *got,
+                     h5c_error *err);
+
 /* shuffle.c: undo the byte shuffle (filter 2) of len bytes with element
  * size esize into dst (len bytes, not overlapping src). Trailing
  * len % esize bytes are copied unchanged. */

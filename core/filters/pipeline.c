@@ -43,6 +43,86 @@ static int supported(uint16_t id)
     return id == H5C_FILTER_DEFLATE || id == H5C_FILTER_SHUFFLE || id == H5C_FILTER_FLETCHER32;
 }
 
+/* Check the pipeline and every filter that will run. */
+static int check_pipeline(const h5c_pipeline *pl, uint32_t mask, h5c_error *err)
+{
+    int n = pl ? pl->n : 0;
+    if (n < 0 || n > H5C_MAX_FILTERS) return h5c_fail(err, H5C_ERR_ARG, "filter pipeline: bad filter count %d", n);
+    for (int i = n - 1; i >= 0; i--) {
+        const h5c_filter *fl = &pl->f[i];
+        if (skipped(mask, i) || supported(fl->id)) continue;
+        return H5C_UNSUP(err, "filter %u (%s)", fl->id, h5c_filter_name(fl));
+    }
+    return 0;
+}
+
+static uint8_t *scratch_buf(h5c_scratch *s, int k, size_t need)
+{
+    if (s->cap[k] < need) {
+        uint8_t *nb = realloc(s->buf[k], need);
+        if (!nb) return NULL;
+        s->buf[k] = nb;
+        s->cap[k] = need;
+    }
+    return s->buf[k];
+}
+
+void h5c_scratch_free(h5c_scratch *s)
+{
+    free(s->buf[0]);
+    free(s->buf[1]);
+    memset(s, 0, sizeof *s);
+}
+
+int h5c_filters_run(const h5c_pipeline *pl, uint32_t mask, const uint8_t *in, size_t in_len,
+                    size_t expect, h5c_scratch *s, const uint8_t **out, h5c_error *err)
+{
+    *out = NULL;
+    if (!in && in_len) return h5c_fail(err, H5C_ERR_ARG, "filter pipeline: no input buffer");
+    if (check_pipeline(pl, mask, err) != 0) return -1;
+    int n = pl ? pl->n : 0;
+    /* room for the decoded chunk plus the checksums Fletcher-32 stages strip */
+    size_t cap = expect + 64;
+    for (int j = 0; j < n; j++)
+        if (!skipped(mask, j) && pl->f[j].id == H5C_FILTER_FLETCHER32) cap += 4;
+    const uint8_t *cur = in;
+    size_t len = in_len;
+    int last = -1, next = 0;
+    for (int i = n - 1; i >= 0; i--) {
+        const h5c_filter *fl = &pl->f[i];
+        if (skipped(mask, i)) continue;
+        last = i;
+        if (fl->id == H5C_FILTER_DEFLATE) {
+            uint8_t *dst = scratch_buf(s, next, cap);
+            if (!dst) return H5C_NOMEM(err);
+            if (h5c_inflate_into(cur, len, dst, cap, &len, err) != 0) return -1;
+            cur = dst;
+            next ^= 1;
+        } else if (fl->id == H5C_FILTER_SHUFFLE) {
+            if (fl->ncvalues < 1 || !fl->cvalues || fl->cvalues[0] == 0)
+                return H5C_FMT(err, "filter 2 (shuffle): no element size in the filter parameters");
+            if (fl->cvalues[0] > 1 && len / fl->cvalues[0] > 1) {
+                uint8_t *dst = scratch_buf(s, next, len > cap ? len : cap);
+                if (!dst) return H5C_NOMEM(err);
+                h5c_unshuffle(cur, dst, len, fl->cvalues[0]);
+                cur = dst;
+                next ^= 1;
+            }
+        } else { /* H5C_FILTER_FLETCHER32 */
+            if (h5c_fletcher32_check(cur, len, &len, err) != 0) return -1;
+        }
+    }
+    if (len != expect) {
+        if (last >= 0)
+            return H5C_FMT(err, "filter pipeline: chunk decodes to %zu bytes, expected %zu (after filter %u (%s))",
+                           len, expect, pl->f[last].id, h5c_filter_name(&pl->f[last]));
+        return H5C_FMT(err, "filter pipeline: stored chunk is %zu bytes, expected %zu (no filter applied)", len,
+                       expect);
+    }
+    *out = cur;
+    return 0;
+}
+
 int h5c_filters_decode(const h5c_pipeline *pl, uint32_t mask, uint8_t *in, size_t in_len,
                        size_t expect, uint8_t **out, h5c_error *err)
 {
@@ -51,68 +131,15 @@ int h5c_filters_decode(const h5c_pipeline *pl, uint32_t mask, uint8_t *in, size_
         return h5c_fail(err, H5C_ERR_ARG, "filter pipeline: no output pointer");
     }
     *out = NULL;
-    if (!in && in_len) return h5c_fail(err, H5C_ERR_ARG, "filter pipeline: no input buffer");
-    int n = pl ? pl->n : 0;
-    if (n < 0 || n > H5C_MAX_FILTERS) {
-        free(in);
-        return h5c_fail(err, H5C_ERR_ARG, "filter pipeline: bad filter count %d", n);
+    h5c_scratch s = {0};
+    const uint8_t *res;
+    int rc = h5c_filters_run(pl, mask, in, in_len, expect, &s, &res, err);
+    if (rc == 0) {
+        *out = malloc(expect ? expect : 1);
+        if (*out) memcpy(*out, res, expect);
+        else rc = H5C_NOMEM(err);
     }
-    for (int i = n - 1; i >= 0; i--) {
-        const h5c_filter *fl = &pl->f[i];
-        if (skipped(mask, i) || supported(fl->id)) continue;
-        free(in);
-        return H5C_UNSUP(err, "filter %u (%s)", fl->id, h5c_filter_name(fl));
-    }
-
-    uint8_t *cur = in;
-    size_t len = in_len;
-    int last = -1;
-    for (int i = n - 1; i >= 0; i--) {
-        const h5c_filter *fl = &pl->f[i];
-        if (skipped(mask, i)) continue;
-        last = i;
-        if (fl->id == H5C_FILTER_DEFLATE) {
-            /* later (in decode order) Fletcher-32 stages strip 4 bytes each */
-            size_t hint = expect;
-            for (int j = i - 1; j >= 0; j--)
-                if (!skipped(mask, j) && pl->f[j].id == H5C_FILTER_FLETCHER32) hint += 4;
-            uint8_t *next;
-            size_t next_len;
-            if (h5c_inflate(cur, len, hint, &next, &next_len, err) != 0) goto fail;
-            free(cur);
-            cur = next;
-            len = next_len;
-        } else if (fl->id == H5C_FILTER_SHUFFLE) {
-            if (fl->ncvalues < 1 || !fl->cvalues || fl->cvalues[0] == 0) {
-                H5C_FMT(err, "filter 2 (shuffle): no element size in the filter parameters");
-                goto fail;
-            }
-            if (fl->cvalues[0] > 1 && len / fl->cvalues[0] > 1) {
-                uint8_t *next = malloc(len);
-                if (!next) {
-                    H5C_NOMEM(err);
-                    goto fail;
-                }
-                h5c_unshuffle(cur, next, len, fl->cvalues[0]);
-                free(cur);
-                cur = next;
-            }
-        } else { /* H5C_FILTER_FLETCHER32 */
-            if (h5c_fletcher32_check(cur, len, &len, err) != 0) goto fail;
-        }
-    }
-    if (len != expect) {
-        if (last >= 0)
-            H5C_FMT(err, "filter pipeline: chunk decodes to %zu bytes, expected %zu (after filter %u (%s))",
-                    len, expect, pl->f[last].id, h5c_filter_name(&pl->f[last]));
-        else
-            H5C_FMT(err, "filter pipeline: stored chunk is %zu bytes, expected %zu (no filter applied)", len,
-                    expect);
-        goto fail;
-    }
-    *out = cur;
-    return 0;
-fail:
-    free(cur);
-    return -1;
+    h5c_scratch_free(&s);
+    free(in);
+    return rc;
 }

@@ -321,6 +321,19 @@ int h5c_chunks_iterate(const h5c_dataset *d, const uint64_t *lo, const uint64_t 
 int h5c_filters_decode(const h5c_pipeline *pl, uint32_t mask, uint8_t *in, size_t in_len,
                        size_t expect, uint8_t **out, h5c_error *err);
 
+/* The same without allocating per chunk: stages ping-pong between the two
+ * buffers of a caller-owned scratch (grown as needed, kept across calls,
+ * released with h5c_scratch_free). `in` is left alone; *out points into
+ * the scratch (or at `in` when no filter ran) and holds `expect` bytes. */
+typedef struct h5c_scratch {
+    uint8_t *buf[2];
+    size_t cap[2];
+} h5c_scratch;
+
+int h5c_filters_run(const h5c_pipeline *pl, uint32_t mask, const uint8_t *in, size_t in_len,
+                    size_t expect, h5c_scratch *s, const uint8_t **out, h5c_error *err);
+void h5c_scratch_free(h5c_scratch *s);
+
 /* ---- values (convert.c) -------------------------------------------------- */
 
 /* Convert n elements of file type t at src into the memory representation

@@ -129,7 +129,26 @@ static int unfiltered_edge(const job *jb, const h5c_chunk *c)
     return 0;
 }
 
-static int decode_chunk(job *jb, const h5c_chunk *c, uint8_t **out, h5c_error *err)
+/* Buffers a worker keeps across chunks: allocating and faulting in fresh
+ * chunk-sized buffers for every chunk cost more than inflating them. */
+typedef struct wbufs {
+    uint8_t *raw;
+    size_t raw_cap;
+    h5c_scratch scratch;
+} wbufs;
+
+static uint8_t *raw_buf(wbufs *w, size_t n)
+{
+    if (w->raw_cap < n) {
+        uint8_t *nb = realloc(w->raw, n);
+        if (!nb) return NULL;
+        w->raw = nb;
+        w->raw_cap = n;
+    }
+    return w->raw;
+}
+
+static int decode_chunk(job *jb, wbufs *w, const h5c_chunk *c, const uint8_t **out, h5c_error *err)
 {
     const h5c_dataset *d = jb->d;
     int filtered = d->pline.n > 0 && !unfiltered_edge(jb, c);
@@ -140,45 +159,40 @@ static int decode_chunk(job *jb, const h5c_chunk *c, uint8_t **out, h5c_error *e
         return H5C_FMT(err, "chunk at 0x%llx: %llu bytes stored, %zu expected", (unsigned long long)c->addr,
                        (unsigned long long)c->size, jb->chunk_bytes);
     size_t n = filtered ? (size_t)c->size : jb->chunk_bytes;
-    uint8_t *raw = malloc(n ? n : 1);
+    uint8_t *raw = raw_buf(w, n ? n : 1);
     if (!raw) return H5C_NOMEM(err);
-    if (h5c_raw_read(d->f, c->addr, n, raw, err) != 0) {
-        free(raw);
-        return -1;
-    }
+    if (h5c_raw_read(d->f, c->addr, n, raw, err) != 0) return -1;
     if (!filtered) {
         *out = raw;
         return 0;
     }
-    return h5c_filters_decode(&d->pline, c->mask, raw, n, jb->chunk_bytes, out, err);
+    return h5c_filters_run(&d->pline, c->mask, raw, n, jb->chunk_bytes, &w->scratch, out, err);
 }
 
-/* Contiguous row block: the rows present in the file, zeros past the end. */
-static int read_rows(job *jb, const h5c_chunk *c, uint8_t **out, h5c_error *err)
+/* Contiguous row block: the rows present in the file (a short last block
+ * leaves the rest of the buffer unused: scatter only reads rows < dims). */
+static int read_rows(job *jb, wbufs *w, const h5c_chunk *c, const uint8_t **out, h5c_error *err)
 {
     const sel *s = jb->s;
     uint64_t rows = s->dims[0] - c->coord[0];
     if (rows > jb->block_rows) rows = jb->block_rows;
     size_t n = (size_t)(rows * (jb->chunk_bytes / jb->block_rows));
-    uint8_t *b = malloc(jb->chunk_bytes ? jb->chunk_bytes : 1);
+    uint8_t *b = raw_buf(w, jb->chunk_bytes ? jb->chunk_bytes : 1);
     if (!b) return H5C_NOMEM(err);
-    if (h5c_raw_read(jb->d->f, c->addr, n, b, err) != 0) {
-        free(b);
-        return -1;
-    }
+    if (h5c_raw_read(jb->d->f, c->addr, n, b, err) != 0) return -1;
     *out = b;
     return 0;
 }
 
-static int process(job *jb, const h5c_chunk *c, h5c_error *err)
+static int process(job *jb, wbufs *w, const h5c_chunk *c, h5c_error *err)
 {
-    uint8_t *blk;
+    const uint8_t *blk;
     int rc;
     if (jb->mem_block) {
         scatter(jb, jb->mem_block, c->coord, jb->cdims);
         return 0;
     }
-    rc = jb->block_rows ? read_rows(jb, c, &blk, err) : decode_chunk(jb, c, &blk, err);
+    rc = jb->block_rows ? read_rows(jb, w, c, &blk, err) : decode_chunk(jb, w, c, &blk, err);
     if (rc != 0) {
         char at[128];
         int n = 0;
@@ -188,26 +202,29 @@ static int process(job *jb, const h5c_chunk *c, h5c_error *err)
         return -1;
     }
     scatter(jb, blk, c->coord, jb->cdims);
-    free(blk);
     return 0;
 }
 
 static void *worker(void *arg)
 {
     job *jb = arg;
+    wbufs w = {0};
     for (;;) {
         pthread_mutex_lock(&jb->lock);
         size_t i = jb->failed ? jb->nchunks : jb->next++;
         pthread_mutex_unlock(&jb->lock);
-        if (i >= jb->nchunks) return NULL;
+        if (i >= jb->nchunks) break;
         h5c_error e = {0};
-        if (process(jb, &jb->chunks[i], &e) != 0) {
+        if (process(jb, &w, &jb->chunks[i], &e) != 0) {
             pthread_mutex_lock(&jb->lock);
             if (!jb->failed) jb->err = e;
             jb->failed = 1;
             pthread_mutex_unlock(&jb->lock);
         }
     }
+    free(w.raw);
+    h5c_scratch_free(&w.scratch);
+    return NULL;
 }
 
 static int run_jobs(job *jb, int nthreads, h5c_error *err)
