@@ -199,8 +199,8 @@ static void json_compound(jw *w, const h5c_dtype *t, const uint8_t *p, size_t av
     for (uint32_t i = 0; t->members && i < t->nmembers; i++) {
         const h5c_member *m = &t->members[i];
         jw_key(w, m->name ? m->name : "");
-        if (!m->type || m->offset > avail) jw_null(w);
-        else hv_json_value(w, m->type, p + m->offset, avail - m->offset);
+        if (!m->type || m->mem_offset > avail) jw_null(w);
+        else hv_json_value(w, m->type, p + m->mem_offset, avail - m->mem_offset);
     }
     jw_end_object(w);
 }
@@ -377,7 +377,7 @@ static void to_file_order(const h5c_dtype *t, uint8_t *p)
         break;
     case H5C_COMPOUND:
         for (uint32_t i = 0; t->members && i < t->nmembers; i++)
-            if (t->members[i].type) to_file_order(t->members[i].type, p + t->members[i].offset);
+            if (t->members[i].type) to_file_order(t->members[i].type, p + t->members[i].mem_offset);
         break;
     case H5C_ARRAY: {
         if (!t->base) break;

@@ -242,12 +242,13 @@ static int convert_one(h5c_file *f, const h5c_dtype *t, const uint8_t *src, uint
 
 static int convert_compound(h5c_file *f, const h5c_dtype *t, const uint8_t *src, uint8_t *dst, h5c_error *err)
 {
-    if (src != dst) memset(dst, 0, t->size); /* padding; in place it stays as is */
+    if (src != dst) memset(dst, 0, h5c_dtype_mem_size(t)); /* padding; in place it stays as is */
     for (uint32_t i = 0; i < t->nmembers; i++) {
         const h5c_member *m = &t->members[i];
-        if (h5c_dtype_mem_size(m->type) != m->type->size)
-            return H5C_UNSUP(err, "compound member '%s' of variable-length or reference type", m->name);
-        if (convert_one(f, m->type, src + m->offset, dst + m->offset, err) != 0) return -1;
+        if (convert_one(f, m->type, src + m->offset, dst + m->mem_offset, err) != 0) {
+            for (uint32_t k = 0; k < i; k++) h5c_free_vlen(t->members[k].type, dst + t->members[k].mem_offset, 1);
+            return -1;
+        }
     }
     return 0;
 }
@@ -291,11 +292,17 @@ int h5c_convert(h5c_file *f, const h5c_dtype *t, const uint8_t *src, uint8_t *ds
             }
         }
         return 0;
-    case H5C_COMPOUND:
-        if (!h5c_dtype_is_fixed(t)) return H5C_UNSUP(err, "compound type with variable-length or reference members");
-        for (size_t i = 0; i < n; i++)
-            if (convert_compound(f, t, src + i * t->size, dst + i * t->size, err) != 0) return -1;
+    case H5C_COMPOUND: {
+        size_t ms = h5c_dtype_mem_size(t);
+        if (ms != t->size && src == dst) return H5C_UNSUP(err, "in-place conversion of this compound type");
+        for (size_t i = 0; i < n; i++) {
+            if (convert_compound(f, t, src + i * t->size, dst + i * ms, err) != 0) {
+                h5c_free_vlen(t, dst, i);
+                return -1;
+            }
+        }
         return 0;
+    }
     case H5C_ARRAY: {
         size_t k = t->base->size ? t->size / t->base->size : 0;
         size_t ms = h5c_dtype_mem_size(t->base);

@@ -46,6 +46,7 @@ size_t h5c_dtype_mem_size(const h5c_dtype *t)
     case H5C_REFERENCE: return sizeof(uint64_t);
     case H5C_VLEN: return t->vlen_string ? sizeof(char *) : sizeof(h5c_vlen);
     case H5C_ENUM: return h5c_dtype_mem_size(t->base);
+    case H5C_COMPOUND: return t->mem_size ? t->mem_size : t->size;
     case H5C_ARRAY: {
         size_t n = 1;
         for (uint32_t i = 0; i < t->ndims; i++) n *= t->dims[i];
@@ -91,7 +92,7 @@ static void free_elem(const h5c_dtype *t, uint8_t *p)
         break;
     }
     case H5C_COMPOUND:
-        for (uint32_t i = 0; i < t->nmembers; i++) h5c_free_vlen(t->members[i].type, p + t->members[i].offset, 1);
+        for (uint32_t i = 0; i < t->nmembers; i++) h5c_free_vlen(t->members[i].type, p + t->members[i].mem_offset, 1);
         break;
     default: break;
     }

@@ -44,6 +44,52 @@ static int parse_float(h5c_cur *c, h5c_dtype *t, uint32_t bits, h5c_error *err)
     return 0;
 }
 
+static uint32_t mem_align(const h5c_dtype *t)
+{
+    switch (t->cls) {
+    case H5C_VLEN:
+    case H5C_REFERENCE: return 8;
+    case H5C_ARRAY:
+    case H5C_ENUM: return mem_align(t->base);
+    case H5C_COMPOUND: {
+        uint32_t a = 1;
+        for (uint32_t i = 0; i < t->nmembers; i++) {
+            uint32_t m = mem_align(t->members[i].type);
+            if (m > a) a = m;
+        }
+        return a;
+    }
+    case H5C_INTEGER:
+    case H5C_FLOAT:
+    case H5C_BITFIELD:
+    case H5C_TIME: return t->size >= 8 ? 8 : t->size >= 4 ? 4 : t->size >= 2 ? 2 : 1;
+    default: return 1;
+    }
+}
+
+/* Memory layout of a compound: the file layout when every member keeps its
+ * size, else members in order, naturally aligned. */
+static void compound_mem_layout(h5c_dtype *t)
+{
+    int same = 1;
+    for (uint32_t i = 0; i < t->nmembers; i++)
+        if (h5c_dtype_mem_size(t->members[i].type) != t->members[i].type->size) same = 0;
+    if (same) {
+        for (uint32_t i = 0; i < t->nmembers; i++) t->members[i].mem_offset = t->members[i].offset;
+        t->mem_size = t->size;
+        return;
+    }
+    uint64_t off = 0, amax = 1;
+    for (uint32_t i = 0; i < t->nmembers; i++) {
+        uint32_t a = mem_align(t->members[i].type);
+        if (a > amax) amax = a;
+        off = (off + a - 1) / a * a;
+        t->members[i].mem_offset = (uint32_t)off;
+        off += h5c_dtype_mem_size(t->members[i].type);
+    }
+    t->mem_size = (uint32_t)((off + amax - 1) / amax * amax);
+}
+
 static int parse_compound(h5c_cur *c, h5c_dtype *t, uint8_t version, uint32_t bits, int depth, h5c_error *err)
 {
     t->nmembers = bits & 0xffff;
@@ -84,7 +130,10 @@ static int parse_compound(h5c_cur *c, h5c_dtype *t, uint8_t version, uint32_t bi
         }
         if ((uint64_t)mb->offset + mb->type->size > t->size)
             return bad(c, "compound member lies outside the element", err);
+        if (h5c_dtype_mem_size(mb->type) > ((size_t)1 << 24))
+            return h5c_fail(err, H5C_ERR_LIMIT, "compound member '%s' too large in memory", mb->name);
     }
+    compound_mem_layout(t);
     return 0;
 }
 

@@ -50,7 +50,8 @@ typedef struct h5c_dtype h5c_dtype;
 
 typedef struct h5c_member {
     char *name;
-    uint32_t offset;          /* byte offset inside the compound element */
+    uint32_t offset;          /* byte offset inside the compound element (file) */
+    uint32_t mem_offset;      /* byte offset in the memory representation */
     h5c_dtype *type;
 } h5c_member;
 
@@ -67,6 +68,7 @@ struct h5c_dtype {
     uint8_t vlen_string;      /* vlen: 1 string, 0 sequence */
     uint8_t ref_type;         /* reference: 0 object, 1 region */
     h5c_dtype *base;          /* vlen, enum and array element type */
+    uint32_t mem_size;        /* compound: bytes of one element in memory */
     uint32_t nmembers;        /* compound members or enum values */
     h5c_member *members;      /* compound */
     char **enum_names;        /* enum: nmembers names */
@@ -92,8 +94,9 @@ size_t h5c_dtype_mem_size(const h5c_dtype *t);
  *  - vlen string: char* (malloc'd, NUL terminated; NULL for a null string).
  *  - vlen sequence: h5c_vlen { len, p } with p malloc'd (len * base mem size).
  *  - object reference: uint64_t object header address (0 if null).
- *  - compound: members at their file offsets, each converted as above
- *    (only when every member is fixed-size; otherwise unsupported).
+ *  - compound: each member converted as above at its mem_offset; when every
+ *    member keeps its size this is the file layout (mem_offset == offset),
+ *    otherwise members are laid out in order with natural alignment.
  *  - array: base elements, each converted as above.
  * Buffers holding vlen data are released with h5c_free_vlen(). */
 typedef struct h5c_vlen {

@@ -462,6 +462,41 @@ TEST(Datatype, CompoundV3)
     EXPECT_EQ(e.code, H5C_ERR_FORMAT);
 }
 
+TEST(Datatype, CompoundWithReferenceMemberGetsMemoryLayout)
+{
+    // {int16 "d" @0, object reference "r" @2}: 10 bytes in the file; in memory
+    // the reference becomes a uint64 at offset 8 (natural alignment).
+    MemFile m(Bytes(16, 0));
+    h5c_error e{};
+    Bytes b = {0x36, 2, 0, 0};
+    put(b, 10, 4);
+    put_str(b, "d");
+    b.push_back(0);
+    b.push_back(0);
+    Bytes i2 = dt_int(2, false, true);
+    b.insert(b.end(), i2.begin(), i2.end());
+    put_str(b, "r");
+    b.push_back(0);
+    b.push_back(2);
+    b.insert(b.end(), {0x17, 0, 0, 0});
+    put(b, 8, 4);
+    h5c_dtype *t = nullptr;
+    ASSERT_EQ(h5c_dtype_parse(&m.f, b.data(), b.size(), 0, &t, &e), 0) << e.msg;
+    EXPECT_EQ(h5c_dtype_mem_size(t), 16u);
+    EXPECT_EQ(t->members[1].mem_offset, 8u);
+    Bytes src = {0xfe, 0xff};
+    put(src, 0x1234, 8);
+    uint8_t dst[16];
+    ASSERT_EQ(h5c_convert(&m.f, t, src.data(), dst, 1, &e), 0) << e.msg;
+    int16_t d;
+    uint64_t r;
+    std::memcpy(&d, dst, 2);
+    std::memcpy(&r, dst + 8, 8);
+    EXPECT_EQ(d, -2);
+    EXPECT_EQ(r, 0x1234u);
+    h5c_dtype_free(t);
+}
+
 TEST(Datatype, VlenStringAndArray)
 {
     MemFile m(Bytes(16, 0));
