@@ -462,38 +462,42 @@ TEST(Datatype, CompoundV3)
     EXPECT_EQ(e.code, H5C_ERR_FORMAT);
 }
 
-TEST(Datatype, CompoundWithReferenceMemberGetsMemoryLayout)
+TEST(Datatype, CompoundWithVlenMemberGetsMemoryLayout)
 {
-    // {int16 "d" @0, object reference "r" @2}: 10 bytes in the file; in memory
-    // the reference becomes a uint64 at offset 8 (natural alignment).
+    // {int16 "d" @0, vlen string "s" @2}: 18 bytes in the file; in memory the
+    // string is a char* at offset 8 (natural alignment), 16 bytes in all.
     MemFile m(Bytes(16, 0));
     h5c_error e{};
     Bytes b = {0x36, 2, 0, 0};
-    put(b, 10, 4);
+    put(b, 18, 4);
     put_str(b, "d");
     b.push_back(0);
     b.push_back(0);
     Bytes i2 = dt_int(2, false, true);
     b.insert(b.end(), i2.begin(), i2.end());
-    put_str(b, "r");
+    put_str(b, "s");
     b.push_back(0);
     b.push_back(2);
-    b.insert(b.end(), {0x17, 0, 0, 0});
-    put(b, 8, 4);
+    b.insert(b.end(), {0x19, 0x01, 0, 0});
+    put(b, 16, 4);
+    Bytes u1 = dt_int(1, false, false);
+    b.insert(b.end(), u1.begin(), u1.end());
     h5c_dtype *t = nullptr;
     ASSERT_EQ(h5c_dtype_parse(&m.f, b.data(), b.size(), 0, &t, &e), 0) << e.msg;
     EXPECT_EQ(h5c_dtype_mem_size(t), 16u);
     EXPECT_EQ(t->members[1].mem_offset, 8u);
     Bytes src = {0xfe, 0xff};
-    put(src, 0x1234, 8);
+    src.resize(18, 0);  // empty string: length 0, no heap object
     uint8_t dst[16];
     ASSERT_EQ(h5c_convert(&m.f, t, src.data(), dst, 1, &e), 0) << e.msg;
     int16_t d;
-    uint64_t r;
+    char *str;
     std::memcpy(&d, dst, 2);
-    std::memcpy(&r, dst + 8, 8);
+    std::memcpy(&str, dst + 8, sizeof str);
     EXPECT_EQ(d, -2);
-    EXPECT_EQ(r, 0x1234u);
+    ASSERT_NE(str, nullptr);
+    EXPECT_STREQ(str, "");
+    h5c_free_vlen(t, dst, 1);
     h5c_dtype_free(t);
 }
 
