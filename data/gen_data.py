@@ -661,6 +661,10 @@ def write_links(f, libver):
     f['ext_link'] = h5py.ExternalLink('ext_target.h5', '/target/data')
     f['ext_link_group'] = h5py.ExternalLink('ext_target.h5', '/target')
     f['ext_missing'] = h5py.ExternalLink('missing_file.h5', '/x')
+    # soft links that never resolve: a two-link cycle and a self loop
+    f['cycle_a'] = h5py.SoftLink('/cycle_b')
+    f['cycle_b'] = h5py.SoftLink('/cycle_a')
+    f['cycle_self'] = h5py.SoftLink('cycle_self')
     # the same objects under a second name, and a cycle back to the root
     alias = group(f, 'alias')
     alias['values_again'] = data['values']

@@ -721,3 +721,32 @@ TEST(Errors, ContextIsPrepended)
 }
 
 }  // namespace
+
+// ---- whole files written by h5py (data/, see data/gen_data.py) -------------
+
+namespace {
+
+TEST(Links, SoftLinkCyclesEndInAnError)
+{
+    for (const char *path : {"data/links_earliest.h5", "data/links_v110.h5"}) {
+        h5c_error e{};
+        h5c_file *f = h5c_open(path, nullptr, &e);
+        ASSERT_NE(f, nullptr) << path << ": " << e.msg;
+        uint64_t addr;
+        for (const char *p : {"/cycle_a", "/cycle_self", "/cycle_b/x"}) {
+            EXPECT_EQ(h5c_path_resolve(f, p, &addr, &e), -1) << path << p;
+            EXPECT_EQ(e.code, H5C_ERR_FORMAT) << e.msg;
+            EXPECT_NE(std::string(e.msg).find("too many levels"), std::string::npos) << e.msg;
+        }
+        uint64_t direct = 0;
+        EXPECT_EQ(h5c_path_resolve(f, "/soft_to_dataset", &addr, &e), 0) << e.msg;
+        EXPECT_EQ(h5c_path_resolve(f, "/data/values", &direct, &e), 0) << e.msg;
+        EXPECT_EQ(addr, direct);
+        EXPECT_EQ(h5c_path_resolve(f, "/ext_link", &addr, &e), -1);
+        EXPECT_EQ(e.code, H5C_ERR_UNSUPPORTED);
+        EXPECT_NE(std::string(e.msg).find("ext_target.h5"), std::string::npos) << e.msg;
+        h5c_close(f);
+    }
+}
+
+}  // namespace
