@@ -13,24 +13,8 @@
 const char *h5c_filter_name(const h5c_filter *fl)
 {
     if (fl->name && fl->name[0] && strcmp(fl->name, "unknown") != 0) return fl->name;
-    switch (fl->id) {
-    case 1: return "deflate";
-    case 2: return "shuffle";
-    case 3: return "fletcher32";
-    case 4: return "szip";
-    case 5: return "nbit";
-    case 6: return "scaleoffset";
-    case 307: return "bzip2";
-    case 32000: return "lzf";
-    case 32001: return "blosc";
-    case 32004: return "lz4";
-    case 32008: return "bitshuffle";
-    case 32013: return "zfp";
-    case 32015: return "zstd";
-    case 32017: return "sz";
-    case 32026: return "blosc2";
-    }
-    return "unknown";
+    const char *wk = h5c_filter_known_name(fl->id);
+    return wk ? wk : "unknown";
 }
 
 static int skipped(uint32_t mask, int i)

@@ -143,17 +143,9 @@ static int read_header(ea *a, h5c_error *err)
     if (rc != 0) return rc;
 
     const h5c_cidx *x = a->x;
-    if (a->client > 1)
-        return H5C_FMT(err, "extensible array at 0x%llx: unknown client ID %u", (unsigned long long)a->hdr_addr,
-                       a->client);
-    if (a->client == 0 && x->filtered)
-        return H5C_FMT(err, "extensible array at 0x%llx: elements without chunk sizes for a filtered dataset",
-                       (unsigned long long)a->hdr_addr);
-    if (a->client == 0 ? a->esize != f->so
-                       : (a->esize < (unsigned)f->so + 5 || a->esize > (unsigned)f->so + 12))
-        return H5C_FMT(err, "extensible array at 0x%llx: element size %u does not fit client ID %u",
-                       (unsigned long long)a->hdr_addr, a->esize, a->client);
-    a->cs_len = a->client == 1 ? a->esize - f->so - 4 : 0;
+    unsigned cs_len;
+    if (h5c_cidx_check_client(x, "extensible array", a->hdr_addr, a->client, a->esize, &cs_len, err) != 0) return -1;
+    a->cs_len = cs_len;
     /* parameters must be powers of two; sizes derive from them */
     if (a->min_elmts == 0 || (a->min_elmts & (a->min_elmts - 1)) || a->min_ptrs == 0 ||
         (a->min_ptrs & (a->min_ptrs - 1)) || a->max_bits > EA_MAX_BITS ||

@@ -154,17 +154,9 @@ static int read_header(fa *a, h5c_error *err)
     free(buf);
     if (rc != 0) return rc;
 
-    if (a->client > 1)
-        return H5C_FMT(err, "fixed array at 0x%llx: unknown client ID %u", (unsigned long long)a->hdr_addr,
-                       a->client);
-    if (a->client == 0 && x->filtered)
-        return H5C_FMT(err, "fixed array at 0x%llx: entries without chunk sizes for a filtered dataset",
-                       (unsigned long long)a->hdr_addr);
-    if (a->client == 0 ? a->esize != f->so
-                       : (a->esize < (unsigned)f->so + 5 || a->esize > (unsigned)f->so + 12))
-        return H5C_FMT(err, "fixed array at 0x%llx: entry size %u does not fit client ID %u",
-                       (unsigned long long)a->hdr_addr, a->esize, a->client);
-    a->cs_len = a->client == 1 ? a->esize - f->so - 4 : 0;
+    unsigned cs_len;
+    if (h5c_cidx_check_client(x, "fixed array", a->hdr_addr, a->client, a->esize, &cs_len, err) != 0) return -1;
+    a->cs_len = cs_len;
     if (page_bits > 32)
         return H5C_FMT(err, "fixed array at 0x%llx: page bits %u out of range", (unsigned long long)a->hdr_addr,
                        page_bits);

@@ -235,3 +235,19 @@ int h5c_chunks_iterate(const h5c_dataset *d, const uint64_t *lo, const uint64_t 
     return H5C_UNSUP(err, "chunk index type %d (dataset at 0x%llx)", (int)d->layout.index,
                      (unsigned long long)d->addr);
 }
+
+int h5c_cidx_check_client(const h5c_cidx *x, const char *what, uint64_t hdr_addr, unsigned client,
+                          unsigned esize, unsigned *cs_len, h5c_error *err)
+{
+    unsigned so = x->f->so;
+    if (client > 1)
+        return H5C_FMT(err, "%s at 0x%llx: unknown client ID %u", what, (unsigned long long)hdr_addr, client);
+    if (client == 0 && x->filtered)
+        return H5C_FMT(err, "%s at 0x%llx: entries without chunk sizes for a filtered dataset", what,
+                       (unsigned long long)hdr_addr);
+    if (client == 0 ? esize != so : (esize < so + 5 || esize > so + 12))
+        return H5C_FMT(err, "%s at 0x%llx: entry size %u does not fit client ID %u", what,
+                       (unsigned long long)hdr_addr, esize, client);
+    *cs_len = client == 1 ? esize - so - 4 : 0;
+    return 0;
+}

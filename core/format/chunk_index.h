@@ -68,6 +68,12 @@ static inline unsigned h5c_cidx_size_len(uint64_t chunk_bytes)
     return n > 8 ? 8 : n;
 }
 
+/* Fixed and extensible arrays: client ID 0 stores addresses only, 1 adds
+ * the stored size (*cs_len bytes) and a filter mask. Checks the client ID and
+ * element size against the dataset; `what` names the structure. */
+int h5c_cidx_check_client(const h5c_cidx *x, const char *what, uint64_t hdr_addr, unsigned client,
+                          unsigned esize, unsigned *cs_len, h5c_error *err);
+
 int h5c_chunks_btree1(h5c_cidx *x, h5c_error *err);
 int h5c_chunks_farray(h5c_cidx *x, h5c_error *err);
 int h5c_chunks_earray(h5c_cidx *x, h5c_error *err);

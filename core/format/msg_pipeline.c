@@ -4,7 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *known_name(uint16_t id)
+/* Names of registered filters, for messages and listings; NULL if unknown. */
+const char *h5c_filter_known_name(uint16_t id)
 {
     switch (id) {
     case 1: return "deflate";
@@ -18,7 +19,10 @@ static const char *known_name(uint16_t id)
     case 32001: return "blosc";
     case 32004: return "lz4";
     case 32008: return "bitshuffle";
+    case 32013: return "zfp";
     case 32015: return "zstd";
+    case 32017: return "sz";
+    case 32026: return "blosc2";
     }
     return NULL;
 }
@@ -32,7 +36,7 @@ static int parse_filter(h5c_cur *c, uint8_t version, h5c_filter *fl, uint64_t ad
     size_t namespace_len = version == 1 ? ((size_t)namelen + 7) / 8 * 8 : namelen;
     const uint8_t *name = h5c_cur_take(c, namespace_len);
     if (!h5c_cur_ok(c)) return H5C_FMT(err, "filter pipeline message at 0x%llx: truncated", (unsigned long long)addr);
-    const char *wk = known_name(fl->id);
+    const char *wk = h5c_filter_known_name(fl->id);
     char *nm = NULL;
     if (namelen && name[0]) nm = strndup((const char *)name, namelen);
     else nm = strdup(wk ? wk : "unknown");
