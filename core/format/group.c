@@ -1,5 +1,6 @@
 /* group.c - the links of a group (any storage) and path resolution. */
 #include "format.h"
+#include "../util/grow.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -12,13 +13,7 @@ typedef struct link_vec {
 static int vec_push(const h5c_link *l, void *ud, h5c_error *err)
 {
     link_vec *lv = ud;
-    if (lv->n == lv->cap) {
-        size_t cap = lv->cap ? lv->cap * 2 : 16;
-        h5c_link *nv = realloc(lv->v, cap * sizeof *nv);
-        if (!nv) return H5C_NOMEM(err);
-        lv->v = nv;
-        lv->cap = cap;
-    }
+    if (h5c_grow((void **)&lv->v, &lv->cap, lv->n, sizeof *lv->v) != 0) return H5C_NOMEM(err);
     h5c_link *d = &lv->v[lv->n];
     *d = *l;
     d->name = strdup(l->name);
@@ -167,15 +162,9 @@ typedef struct attr_vec {
 static int attr_push(h5c_attrmsg *a, void *ud, h5c_error *err)
 {
     attr_vec *av = ud;
-    if (av->n == av->cap) {
-        size_t cap = av->cap ? av->cap * 2 : 16;
-        h5c_attrmsg *nv = realloc(av->v, cap * sizeof *nv);
-        if (!nv) {
-            h5c_attrmsg_free(a);
-            return H5C_NOMEM(err);
-        }
-        av->v = nv;
-        av->cap = cap;
+    if (h5c_grow((void **)&av->v, &av->cap, av->n, sizeof *av->v) != 0) {
+        h5c_attrmsg_free(a);
+        return H5C_NOMEM(err);
     }
     av->v[av->n++] = *a;
     return 0;

@@ -1,6 +1,7 @@
 /* object_header.c - object headers v1/v2 with continuation blocks and
  * shared-message resolution. */
 #include "format.h"
+#include "../util/grow.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -34,13 +35,7 @@ static int add_msg(oh_state *s, const h5c_msg *m, h5c_error *err)
     if (oh->nmsgs >= H5C_MAX_HEADER_MSGS)
         return h5c_fail(err, H5C_ERR_LIMIT, "object header at 0x%llx: more than %d messages",
                         (unsigned long long)oh->addr, H5C_MAX_HEADER_MSGS);
-    if (oh->nmsgs == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 16;
-        h5c_msg *nm = realloc(oh->msgs, cap * sizeof *nm);
-        if (!nm) return H5C_NOMEM(err);
-        oh->msgs = nm;
-        s->cap = cap;
-    }
+    if (h5c_grow((void **)&oh->msgs, &s->cap, oh->nmsgs, sizeof *oh->msgs) != 0) return H5C_NOMEM(err);
     oh->msgs[oh->nmsgs++] = *m;
     return 0;
 }

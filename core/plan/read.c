@@ -5,6 +5,7 @@
  * and decode them on worker threads, and scatter each one's share into the
  * output in file byte order; one conversion pass then makes it native. */
 #include "../format/format.h"
+#include "../util/grow.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -248,13 +249,7 @@ static int run_jobs(job *jb, int nthreads, h5c_error *err)
 static int add_chunk(const h5c_chunk *c, void *ud, h5c_error *err)
 {
     job *jb = ud;
-    if (jb->nchunks == jb->cap) {
-        size_t cap = jb->cap ? jb->cap * 2 : 64;
-        h5c_chunk *nc = realloc(jb->chunks, cap * sizeof *nc);
-        if (!nc) return H5C_NOMEM(err);
-        jb->chunks = nc;
-        jb->cap = cap;
-    }
+    if (h5c_grow((void **)&jb->chunks, &jb->cap, jb->nchunks, sizeof *jb->chunks) != 0) return H5C_NOMEM(err);
     jb->chunks[jb->nchunks++] = *c;
     return 0;
 }
