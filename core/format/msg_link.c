@@ -22,7 +22,7 @@ static int parse_external(const uint8_t *v, size_t n, h5c_link *out, uint64_t ad
     return out->target_file && out->target ? 0 : H5C_NOMEM(err);
 }
 
-int h5c_link_parse(h5c_file *f, const uint8_t *p, size_t len, uint64_t addr, h5c_link *out, h5c_error *err)
+static int parse_link(h5c_file *f, const uint8_t *p, size_t len, uint64_t addr, h5c_link *out, h5c_error *err)
 {
     h5c_cur c;
     h5c_file_cur(f, &c, p, len, addr);
@@ -51,6 +51,13 @@ int h5c_link_parse(h5c_file *f, const uint8_t *p, size_t len, uint64_t addr, h5c
     }
     if (out->type == 64) return parse_external(v, vlen, out, addr, err);
     return 0; /* user-defined link: listed, never followed */
+}
+
+int h5c_link_parse(h5c_file *f, const uint8_t *p, size_t len, uint64_t addr, h5c_link *out, h5c_error *err)
+{
+    int rc = parse_link(f, p, len, addr, out, err);
+    if (rc != 0) h5c_link_free(out); /* nothing half-built is handed back */
+    return rc;
 }
 
 void h5c_link_free(h5c_link *l)
