@@ -42,9 +42,30 @@ h5c_file *h5c_open(const char *path, const h5c_options *opts, h5c_error *err)
         h5c_fail(err, H5C_ERR_ARG, "no path given");
         return NULL;
     }
-    h5c_io *io = h5c_io_local_open(path, err);
+    h5c_remote env;
+    const h5c_remote *remote = opts ? opts->remote : NULL;
+    if (!remote && h5c_io_is_remote(path)) {
+        h5c_remote_from_env(&env);
+        remote = &env;
+    }
+    h5c_io *io = h5c_io_open(path, remote, err);
     if (!io) return NULL;
     return h5c_open_io(io, opts, err);
+}
+
+h5c_file *h5c_open_callback(const char *name, uint64_t size, h5c_read_many_fn fn, void *ud,
+                            const h5c_options *opts, h5c_error *err)
+{
+    h5c_io *io = h5c_io_callback_open(name, size, fn, ud, err);
+    if (!io) return NULL;
+    return h5c_open_io(io, opts, err);
+}
+
+void h5c_file_stats(const h5c_file *f, h5c_stats *st)
+{
+    st->requests = __atomic_load_n(&f->io->n_requests, __ATOMIC_RELAXED);
+    st->bytes = __atomic_load_n(&f->io->n_bytes, __ATOMIC_RELAXED);
+    st->retries = __atomic_load_n(&f->io->n_retries, __ATOMIC_RELAXED);
 }
 
 void h5c_close(h5c_file *f)

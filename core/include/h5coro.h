@@ -108,12 +108,65 @@ void h5c_free_vlen(const h5c_dtype *t, void *buf, size_t nelem);
 
 /* ---- files -------------------------------------------------------------- */
 
+/* Remote access settings, with the meaning GDAL's /vsis3/ and /vsicurl/
+ * give the same names. NULL / 0 means "not set": the CLI fills these from
+ * the environment (h5c_remote_from_env), the GDAL driver from its config. */
+typedef struct h5c_remote {
+    const char *access_key_id, *secret_access_key, *session_token; /* AWS_* */
+    const char *profile;            /* AWS_PROFILE / AWS_DEFAULT_PROFILE */
+    const char *region;             /* AWS_REGION / AWS_DEFAULT_REGION (default us-east-1) */
+    const char *endpoint;           /* AWS_S3_ENDPOINT (host[:port]) */
+    int https;                      /* AWS_HTTPS: 1 yes (default), 0 no, -1 unset */
+    int virtual_hosting;            /* AWS_VIRTUAL_HOSTING: 1/0, -1 unset (default yes) */
+    int no_sign;                    /* AWS_NO_SIGN_REQUEST */
+    int request_payer;              /* AWS_REQUEST_PAYER=requester */
+    const char *config_file;        /* AWS_CONFIG_FILE */
+    const char *credentials_file;   /* CPL_AWS_CREDENTIALS_FILE */
+    const char *web_identity_token_file, *role_arn, *sts_endpoint;
+    const char *container_credentials_uri;  /* ECS: full URL or relative URI */
+    const char *imds_endpoint;      /* EC2 instance metadata (tests override) */
+    int max_retry;                  /* GDAL_HTTP_MAX_RETRY (-1 unset: 4) */
+    double retry_delay;             /* GDAL_HTTP_RETRY_DELAY seconds (<0 unset: 0.1) */
+    double timeout;                 /* GDAL_HTTP_TIMEOUT per request (<=0 unset) */
+    double max_retry_time;          /* total retry budget, seconds (<=0: 30) */
+    int max_connections;            /* concurrent connections (<=0: 64) */
+    int verbose;                    /* log each request (never secrets) to stderr */
+} h5c_remote;
+
+/* Fill r from the process environment (names above). Strings point into
+ * the environment; r must not outlive it. */
+void h5c_remote_from_env(h5c_remote *r);
+
 typedef struct h5c_options {
     int threads;              /* decode workers; 0 = number of cores */
+    const h5c_remote *remote; /* settings for s3:// /vsis3/ https:// /vsicurl/ (NULL: environment) */
+    uint64_t speculative;     /* bytes fetched by the first read (0: 4 MiB) */
+    uint64_t cache_bytes;     /* block cache bound (0: 256 MiB) */
+    uint64_t merge_gap;       /* coalesce ranges this close (0: 1 MiB) */
+    uint64_t max_range;       /* split ranges above this (0: 16 MiB) */
 } h5c_options;
 
+/* Open a local path, s3://bucket/key, /vsis3/bucket/key, http(s)://...,
+ * or /vsicurl/http(s)://... */
 h5c_file *h5c_open(const char *path, const h5c_options *opts, h5c_error *err);
+
+/* Open over caller-supplied reads (GDAL's VSI layer, say). read_many must
+ * fill every range or fail; it may be called from several threads at once.
+ * errmsg (errlen bytes) receives a message on failure. */
+typedef int (*h5c_read_many_fn)(void *ud, size_t n, const uint64_t *offsets, const size_t *lens,
+                                void *const *bufs, char *errmsg, size_t errlen);
+h5c_file *h5c_open_callback(const char *name, uint64_t size, h5c_read_many_fn fn, void *ud,
+                            const h5c_options *opts, h5c_error *err);
+
 void h5c_close(h5c_file *f);
+
+/* I/O counters of a file handle since it was opened. */
+typedef struct h5c_stats {
+    uint64_t requests;        /* ranges requested from the backend (GETs) */
+    uint64_t bytes;           /* bytes received */
+    uint64_t retries;
+} h5c_stats;
+void h5c_file_stats(const h5c_file *f, h5c_stats *st);
 
 typedef enum h5c_kind {
     H5C_KIND_GROUP = 0, H5C_KIND_DATASET, H5C_KIND_DATATYPE,
@@ -192,6 +245,21 @@ typedef struct h5c_slice {
  * out_len must be at least count product * h5c_dtype_mem_size(). */
 int h5c_read(h5c_dataset *d, const h5c_slice *slice, void *out, size_t out_len,
              h5c_error *err);
+
+/* Many reads planned together: every chunk of every request is listed,
+ * ranges are coalesced and fetched concurrently, then decoded into each
+ * request's buffer. Each request gets its own status (0 or -1 with err);
+ * the call returns 0 when all succeeded. */
+typedef struct h5c_request {
+    h5c_dataset *dataset;
+    const h5c_slice *slice;   /* NULL: whole dataset */
+    void *out;
+    size_t out_len;
+    int status;
+    h5c_error err;
+} h5c_request;
+
+int h5c_read_many(h5c_file *f, h5c_request *reqs, size_t n, h5c_error *err);
 
 /* ---- attributes --------------------------------------------------------- */
 

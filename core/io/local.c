@@ -33,6 +33,7 @@ static int local_read(h5c_io *io, uint64_t off, size_t len, void *buf, h5c_error
                             (unsigned long long)off, n < 0 ? strerror(errno) : "unexpected end of file");
         done += (size_t)n;
     }
+    h5c_io_count(io, len, 0);
     return 0;
 }
 

@@ -18,6 +18,7 @@ static int mem_read(h5c_io *io, uint64_t off, size_t len, void *buf, h5c_error *
                         "read of %zu bytes at 0x%llx is past the end of the file (size %llu)",
                         len, (unsigned long long)off, (unsigned long long)io->size);
     memcpy(buf, m->buf + off, len);
+    h5c_io_count(io, len, 0);
     return 0;
 }
 
