@@ -25,6 +25,7 @@ struct h5c_io {
     void (*close)(h5c_io *io);
     uint64_t size;  /* total object size in bytes */
     const char *name;
+    char etag[256]; /* remote: the ETag pinned at open ("" if none) */
     /* counters, updated with h5c_io_count (atomically) */
     uint64_t n_requests, n_bytes, n_retries;
 };
