@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "h5coro.h"
 #include "json_out.h"
@@ -33,7 +34,7 @@ static const char USAGE[] =
     "  info FILE PATH [--json]\n"
     "      Describe a dataset (datatype, shape, maxshape, layout, chunk index,\n"
     "      filters, fill value, attributes) or a group (its attributes).\n"
-    "  read FILE PATH [--slice SPEC] [--format csv|json|bin] [-o OUT]\n"
+    "  read FILE PATH [PATH...] [--slice SPEC] [--format csv|json|bin] [-o OUT]\n"
     "      Read a dataset, or a hyperslab of it. SPEC has one item per\n"
     "      dimension, comma separated (missing trailing items mean whole dims):\n"
     "        start:stop[:step]  a range; start or stop may be left out\n"
@@ -42,7 +43,14 @@ static const char USAGE[] =
     "      csv (default): one line per row of the last dimension.\n"
     "      json: nested arrays in the selection's shape.\n"
     "      bin: raw elements in C order, in the datatype `info` reports.\n"
-    "      -o, --output OUT writes to OUT instead of standard output.\n"
+    "      -o, --output OUT writes to OUT instead of standard output. Several\n"
+    "      PATHs are read in one plan (h5c_read_many); -o DIR then writes\n"
+    "      DIR/<path>.<format> per dataset, -o /dev/null discards.\n"
+    "  bench FILE PATH [PATH...] [--slice SPEC]\n"
+    "      Time a read (as `read --format bin -o /dev/null`) and report the\n"
+    "      requests and bytes it fetched.\n"
+    "  -v, --verbose (any command)\n"
+    "      Log each remote request (range, bytes, ms, retries; never secrets).\n"
     "  help, --help, -h\n"
     "      Show this text.\n"
     "  --version\n"
@@ -251,11 +259,18 @@ static const char *filter_name(const h5c_filter *flt, char *buf, size_t len)
     return buf;
 }
 
+static int g_verbose; /* -v: the backend logs each request (no secrets) */
+static int g_bench;   /* bench: report time, requests and bytes */
+
 static h5c_file *open_file(const char *path, int *rc)
 {
     h5c_options opts;
+    h5c_remote remote;
     h5c_error e;
     memset(&opts, 0, sizeof opts);
+    h5c_remote_from_env(&remote);
+    remote.verbose = g_verbose;
+    opts.remote = &remote;
     error_init(&e);
     h5c_file *f = h5c_open(path, &opts, &e);
     if (!f) {
@@ -954,49 +969,6 @@ static int write_bin(FILE *out, const h5c_dtype *t, uint8_t *buf, size_t len, ui
     return 0;
 }
 
-/* Read the selection into a new buffer; returns 0 or an exit status. */
-static int read_selection(h5c_dataset *d, const h5c_info *info, const h5c_slice *sl,
-                          const read_opts *o, uint8_t **buf, size_t *len, uint64_t *nelem)
-{
-    char dbuf[DTYPE_BUF];
-    size_t es = h5c_dtype_mem_size(info->type);
-    *buf = NULL, *len = 0, *nelem = 0;
-    if (info->rank < 0) return 0;
-    uint64_t n = dims_product(sl->rank, sl->count);
-    if (es == 0) {
-        errorf("unsupported: %s: datatype %s has no memory representation", o->path,
-               dtype_text(info->type, dbuf, sizeof dbuf));
-        return EXIT_UNSUPPORTED;
-    }
-    if (n > READ_LIMIT / es || n > SIZE_MAX / es) {
-        char count[32] = "2^64 or more";
-        if (n != UINT64_MAX) snprintf(count, sizeof count, "%" PRIu64, n);
-        errorf("%s: the selection (%s elements of %zu bytes) is above the %" PRIu64
-               " GiB read limit; read a smaller --slice",
-               o->path, count, es, READ_LIMIT >> 30);
-        return EXIT_ERR;
-    }
-    *nelem = n;
-    if (n == 0) return 0;
-    *len = (size_t)(n * es);
-    *buf = calloc(1, *len);
-    if (!*buf) {
-        errorf("%s: out of memory for %zu bytes", o->path, *len);
-        return EXIT_ERR;
-    }
-    h5c_error e;
-    error_init(&e);
-    if (h5c_read(d, info->rank == 0 ? NULL : sl, *buf, *len, &e) != 0) {
-        if (e.code == H5C_OK) e.code = H5C_ERR_IO;
-        /* The buffer is not released with h5c_free_vlen here: after a failed
-         * read its vlen parts are in an unknown state. */
-        free(*buf);
-        *buf = NULL;
-        return lib_error(&e, o->path);
-    }
-    return 0;
-}
-
 static FILE *open_output(const char *path)
 {
     if (!path || strcmp(path, "-") == 0) return stdout;
@@ -1038,38 +1010,149 @@ static int read_write(const read_opts *o, const h5c_info *info, const h5c_slice 
     return close_output(out, o->out, rc);
 }
 
-static int cmd_read(const read_opts *o)
+/* One dataset of a read: its selection and, after the read, its values. */
+typedef struct read_item {
+    const char *path;
+    h5c_dataset *d;
+    h5c_info info;
+    h5c_slice sl;
+    uint8_t *buf;
+    size_t len;
+    uint64_t nelem;
+} read_item;
+
+/* Open a dataset, parse its slice and allocate its buffer; 0 or an exit status. */
+static int prepare_item(h5c_file *f, const read_opts *o, read_item *it)
 {
-    int rc = EXIT_OK;
-    h5c_file *f = open_file(o->file, &rc);
-    if (!f) return rc;
     h5c_error e;
+    char msg[512], dbuf[DTYPE_BUF];
     error_init(&e);
-    h5c_dataset *d = h5c_dataset_open(f, o->path, &e);
-    if (!d) {
-        rc = lib_error(&e, o->path);
-        h5c_close(f);
+    it->d = h5c_dataset_open(f, it->path, &e);
+    if (!it->d) return lib_error(&e, it->path);
+    if (h5c_dataset_info(it->d, &it->info) != 0 || !it->info.type || it->info.rank > H5C_MAX_RANK) {
+        errorf("%s: cannot describe the dataset", it->path);
+        return EXIT_ERR;
+    }
+    int rc = parse_slice(o->slice, it->info.rank, it->info.dims, &it->sl, msg, sizeof msg);
+    if (rc == EXIT_USAGE) return usage_error("%s", msg);
+    if (rc) {
+        errorf("%s: %s", it->path, msg);
         return rc;
     }
-    h5c_info info;
-    memset(&info, 0, sizeof info);
-    h5c_slice sl;
-    char msg[512];
-    uint8_t *buf = NULL;
-    size_t len = 0;
-    uint64_t nelem = 0;
-    if (h5c_dataset_info(d, &info) != 0 || !info.type || info.rank > H5C_MAX_RANK) {
-        errorf("%s: cannot describe the dataset", o->path);
-        rc = EXIT_ERR;
-    } else if ((rc = parse_slice(o->slice, info.rank, info.dims, &sl, msg, sizeof msg)) != 0) {
-        if (rc == EXIT_USAGE) usage_error("%s", msg);
-        else errorf("%s: %s", o->path, msg);
-    } else if ((rc = read_selection(d, &info, &sl, o, &buf, &len, &nelem)) == 0) {
-        rc = read_write(o, &info, &sl, buf, len, nelem);
-        if (buf && hv_has_vlen(info.type)) h5c_free_vlen(info.type, buf, (size_t)nelem);
+    size_t es = h5c_dtype_mem_size(it->info.type);
+    if (it->info.rank < 0) return 0;
+    uint64_t n = dims_product(it->sl.rank, it->sl.count);
+    if (es == 0) {
+        errorf("unsupported: %s: datatype %s has no memory representation", it->path,
+               dtype_text(it->info.type, dbuf, sizeof dbuf));
+        return EXIT_UNSUPPORTED;
     }
-    free(buf);
-    h5c_dataset_close(d);
+    if (n > READ_LIMIT / es || n > SIZE_MAX / es) {
+        errorf("%s: the selection is above the %" PRIu64 " GiB read limit; read a smaller --slice", it->path,
+               READ_LIMIT >> 30);
+        return EXIT_ERR;
+    }
+    it->nelem = n;
+    if (n == 0) return 0;
+    it->len = (size_t)(n * es);
+    it->buf = calloc(1, it->len);
+    if (!it->buf) {
+        errorf("%s: out of memory for %zu bytes", it->path, it->len);
+        return EXIT_ERR;
+    }
+    return 0;
+}
+
+/* Output file of one dataset: OUT itself for a single path, /dev/null and
+ * "-" as they are, else OUT/<path with '/' as '_'>.<format>. */
+static const char *item_output(const read_opts *o, int nitems, const char *path, char *buf, size_t len)
+{
+    static const char *const ext[] = {"csv", "json", "bin"};
+    if (nitems == 1 || !o->out || strcmp(o->out, "-") == 0 || strcmp(o->out, "/dev/null") == 0) return o->out;
+    int n = snprintf(buf, len, "%s/", o->out);
+    for (const char *p = path[0] == '/' ? path + 1 : path; *p && n > 0 && (size_t)n + 8 < len; p++)
+        buf[n++] = *p == '/' ? '_' : *p;
+    snprintf(buf + n, len - (size_t)n, ".%s", ext[o->format]);
+    return buf;
+}
+
+static int write_items(const read_opts *o, read_item *items, int n)
+{
+    int rc = EXIT_OK;
+    char name[4096];
+    for (int i = 0; i < n && rc == EXIT_OK; i++) {
+        read_opts one = *o;
+        one.path = items[i].path;
+        one.out = item_output(o, n, items[i].path, name, sizeof name);
+        rc = read_write(&one, &items[i].info, &items[i].sl, items[i].buf, items[i].len, items[i].nelem);
+    }
+    return rc;
+}
+
+/* Every dataset is read in one h5c_read_many plan. */
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int cmd_read(const read_opts *o, const char *const *paths, int npaths)
+{
+    int rc = EXIT_OK;
+    double t0 = now_s();
+    h5c_file *f = open_file(o->file, &rc);
+    if (!f) return rc;
+    read_item *items = calloc((size_t)npaths, sizeof *items);
+    h5c_request *reqs = calloc((size_t)npaths, sizeof *reqs);
+    if (!items || !reqs) {
+        errorf("out of memory");
+        rc = EXIT_ERR;
+    }
+    int nreq = 0;
+    for (int i = 0; rc == EXIT_OK && i < npaths; i++) {
+        items[i].path = paths[i];
+        rc = prepare_item(f, o, &items[i]);
+        if (rc == EXIT_OK && items[i].buf) {
+            h5c_request *r = &reqs[nreq++];
+            r->dataset = items[i].d;
+            r->slice = items[i].info.rank == 0 ? NULL : &items[i].sl;
+            r->out = items[i].buf;
+            r->out_len = items[i].len;
+        }
+    }
+    h5c_error e;
+    error_init(&e);
+    if (rc == EXIT_OK && nreq && h5c_read_many(f, reqs, (size_t)nreq, &e) != 0) {
+        for (int k = 0, i = 0; k < nreq && rc == EXIT_OK; k++, i++) {
+            while (items[i].d != reqs[k].dataset) i++; /* requests follow items in order */
+            if (reqs[k].status != 0) rc = lib_error(&reqs[k].err, items[i].path);
+        }
+        /* after a failed read the vlen parts of a buffer are in an unknown
+         * state: buffers are freed without h5c_free_vlen below */
+        for (int i = 0; i < npaths; i++) {
+            free(items[i].buf);
+            items[i].buf = NULL;
+        }
+    }
+    if (rc == EXIT_OK) rc = write_items(o, items, npaths);
+    uint64_t decoded = 0;
+    for (int i = 0; items && i < npaths; i++) decoded += items[i].len;
+    for (int i = 0; items && i < npaths; i++) {
+        if (items[i].buf && hv_has_vlen(items[i].info.type)) h5c_free_vlen(items[i].info.type, items[i].buf, (size_t)items[i].nelem);
+        free(items[i].buf);
+        h5c_dataset_close(items[i].d);
+    }
+    free(items);
+    free(reqs);
+    if (g_verbose || g_bench) {
+        h5c_stats st;
+        h5c_file_stats(f, &st);
+        fprintf(g_bench ? stdout : stderr,
+                "h5coro: %d dataset(s), %" PRIu64 " bytes decoded, %" PRIu64 " requests, %" PRIu64
+                " bytes fetched, %" PRIu64 " retries, %.3f s\n",
+                npaths, decoded, st.requests, st.bytes, st.retries, now_s() - t0);
+    }
     h5c_close(f);
     return rc;
 }
@@ -1078,8 +1161,10 @@ static int cmd_read(const read_opts *o)
 
 enum { OPT_R = 1, OPT_JSON = 2, OPT_SLICE = 4, OPT_FORMAT = 8, OPT_OUT = 16 };
 
+#define MAX_PATHS 256
+
 typedef struct args {
-    const char *pos[4];
+    const char *pos[MAX_PATHS + 1];
     int npos;
     int recursive, json;
     const char *slice, *format, *out;
@@ -1110,10 +1195,12 @@ static int parse_args(const char *cmd, int argc, char **argv, int allowed, args 
         const char *s = argv[i];
         int r;
         if (only_pos || s[0] != '-' || s[1] == '\0') {
-            if (a->npos == 4) return usage_error("%s: too many arguments", cmd);
+            if (a->npos == MAX_PATHS + 1) return usage_error("%s: too many arguments", cmd);
             a->pos[a->npos++] = s;
         } else if (strcmp(s, "--") == 0) {
             only_pos = 1;
+        } else if (strcmp(s, "-v") == 0 || strcmp(s, "--verbose") == 0) {
+            g_verbose = 1;
         } else if ((allowed & OPT_R) && (strcmp(s, "-r") == 0 || strcmp(s, "--recursive") == 0)) {
             a->recursive = 1;
         } else if ((allowed & OPT_JSON) && strcmp(s, "--json") == 0) {
@@ -1166,13 +1253,26 @@ static int main_read(int argc, char **argv)
     args a;
     int rc = parse_args("read", argc, argv, OPT_SLICE | OPT_FORMAT | OPT_OUT, &a);
     if (rc) return rc;
-    if (a.npos != 2) return usage_error("read: expected FILE PATH");
+    if (a.npos < 2) return usage_error("read: expected FILE PATH [PATH...]");
+    if (a.npos > 2 && a.slice) return usage_error("read: --slice takes one PATH");
     read_opts o = {a.pos[0], a.pos[1], a.slice, a.out, FMT_CSV};
     if (!a.format || strcmp(a.format, "csv") == 0) o.format = FMT_CSV;
     else if (strcmp(a.format, "json") == 0) o.format = FMT_JSON;
     else if (strcmp(a.format, "bin") == 0) o.format = FMT_BIN;
     else return usage_error("read: unknown --format '%s' (csv, json or bin)", a.format);
-    return cmd_read(&o);
+    return cmd_read(&o, a.pos + 1, a.npos - 1);
+}
+
+static int main_bench(int argc, char **argv)
+{
+    args a;
+    int rc = parse_args("bench", argc, argv, OPT_SLICE, &a);
+    if (rc) return rc;
+    if (a.npos < 2) return usage_error("bench: expected FILE PATH [PATH...]");
+    if (a.npos > 2 && a.slice) return usage_error("bench: --slice takes one PATH");
+    read_opts o = {a.pos[0], a.pos[1], a.slice, "/dev/null", FMT_BIN};
+    g_bench = 1;
+    return cmd_read(&o, a.pos + 1, a.npos - 1);
 }
 
 int main(int argc, char **argv)
@@ -1191,6 +1291,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "ls") == 0) run = main_ls;
     else if (strcmp(cmd, "info") == 0) run = main_info;
     else if (strcmp(cmd, "read") == 0) run = main_read;
+    else if (strcmp(cmd, "bench") == 0) run = main_bench;
     else return usage_error("unknown command '%s'", cmd);
     if (want_help(argc - 2, argv + 2)) {
         fputs(USAGE, stdout);
