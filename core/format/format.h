@@ -46,6 +46,12 @@ struct h5c_file {
     /* global heap collection cache (vlen data) */
     pthread_mutex_t gheap_lock;
     struct h5c_gheap_coll *gheaps;
+
+    /* Metadata goes through a block cache: io is then a view of `backend`
+     * whose reads are cached (cache/block_cache.h); data reads use backend
+     * directly. Both NULL in files assembled by hand (tests): io is used. */
+    h5c_io *backend;
+    struct h5c_bcache *cache;
 };
 
 /* Open over an existing backend (takes ownership of io, also on failure). */
@@ -344,5 +350,10 @@ int h5c_convert(h5c_file *f, const h5c_dtype *t, const uint8_t *src, uint8_t *ds
                 size_t n, h5c_error *err);
 /* Whether conversion is a plain copy or byte swap (no heap access). */
 int h5c_dtype_is_fixed(const h5c_dtype *t);
+
+/* ---- data reads (file.c, plan/) ---------------------------------------- */
+
+/* The backend that data (chunk) reads use: never through the metadata cache. */
+h5c_io *h5c_file_data_io(const h5c_file *f);
 
 #endif

@@ -1,11 +1,14 @@
 /* listing.c - h5c_list: walk a group's members, optionally recursively. */
 #include "format.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define MAX_LIST_DEPTH 512
+#define WARM_THREADS 32                   /* concurrent header reads while warming */
+#define WARM_SKIP_BELOW ((uint64_t)4 << 20) /* the speculative read holds it all */
 
 typedef struct addr_set {
     uint64_t *v;
@@ -122,6 +125,97 @@ static int list_group(lister *ls, const h5c_ohdr *oh, const char *base, int dept
     return rc;
 }
 
+/* ---- warming the cache --------------------------------------------------
+ * Over a remote backend each object header the walk reads can cost a round
+ * trip, and the walk below goes one object after another. So first go
+ * breadth-first, reading every object of a level (and the links of its
+ * groups) on many threads at once: the cache fetches their blocks
+ * concurrently and the walk then runs from memory, costing about one round
+ * trip per level of the tree. Errors are left for the walk to report. */
+
+typedef struct warm_level {
+    h5c_file *f;
+    const uint64_t *addrs;
+    size_t n, next;
+    int links;                /* also resolve the links of groups */
+    pthread_mutex_t lock;
+    uint64_t *kids;
+    size_t nkids, cap;
+} warm_level;
+
+static void warm_add_kids(warm_level *w, const h5c_link *links, size_t n)
+{
+    pthread_mutex_lock(&w->lock);
+    for (size_t i = 0; i < n; i++) {
+        if (links[i].type != 0) continue;
+        if (w->nkids == w->cap) {
+            size_t cap = w->cap ? w->cap * 2 : 64;
+            uint64_t *nk = realloc(w->kids, cap * sizeof *nk);
+            if (!nk) break;
+            w->kids = nk;
+            w->cap = cap;
+        }
+        w->kids[w->nkids++] = links[i].addr;
+    }
+    pthread_mutex_unlock(&w->lock);
+}
+
+static void warm_one(warm_level *w, uint64_t addr)
+{
+    h5c_ohdr oh;
+    h5c_error e = {0};
+    if (h5c_ohdr_read(w->f, addr, &oh, &e) != 0) return;
+    h5c_link *links;
+    size_t n;
+    if (w->links && kind_of(&oh) == H5C_KIND_GROUP && h5c_group_links(w->f, &oh, &links, &n, &e) == 0) {
+        warm_add_kids(w, links, n);
+        h5c_links_free(links, n);
+    }
+    h5c_ohdr_free(&oh);
+}
+
+static void *warm_worker(void *arg)
+{
+    warm_level *w = arg;
+    for (;;) {
+        size_t i = __atomic_fetch_add(&w->next, 1, __ATOMIC_RELAXED);
+        if (i >= w->n) return NULL;
+        warm_one(w, w->addrs[i]);
+    }
+}
+
+static void warm_run(warm_level *w)
+{
+    pthread_t tids[WARM_THREADS];
+    int started = 0;
+    for (size_t i = 1; i < w->n && i < WARM_THREADS; i++)
+        if (pthread_create(&tids[started], NULL, warm_worker, w) == 0) started++;
+    warm_worker(w);
+    for (int i = 0; i < started; i++) pthread_join(tids[i], NULL);
+}
+
+static void warm_cache(h5c_file *f, uint64_t group, int recursive)
+{
+    if (!f->cache || !h5c_file_data_io(f)->read_many) return; /* local: reads are cheap */
+    if (f->eof <= (f->opts.speculative ? f->opts.speculative : WARM_SKIP_BELOW)) return;
+    addr_set seen = {0};
+    uint64_t *level = malloc(sizeof *level);
+    size_t n = 1;
+    if (!level || set_add(&seen, group) < 0) n = 0;
+    if (level) level[0] = group;
+    for (int depth = 0; n && depth <= (recursive ? MAX_LIST_DEPTH : 1); depth++) {
+        warm_level w = {f, level, n, 0, recursive || depth == 0, PTHREAD_MUTEX_INITIALIZER, NULL, 0, 0};
+        warm_run(&w);
+        n = 0;
+        for (size_t i = 0; i < w.nkids; i++) /* each object once: cycles end */
+            if (set_add(&seen, w.kids[i]) > 0) w.kids[n++] = w.kids[i];
+        free(level);
+        level = w.kids;
+    }
+    free(level);
+    free(seen.v);
+}
+
 int h5c_list(h5c_file *f, const char *group, int recursive, h5c_visit_fn fn, void *ud, h5c_error *err)
 {
     h5c_err_clear(err);
@@ -135,6 +229,7 @@ int h5c_list(h5c_file *f, const char *group, int recursive, h5c_visit_fn fn, voi
     if (kind_of(&oh) != H5C_KIND_GROUP && addr != f->root_addr) {
         rc = h5c_fail(err, H5C_ERR_TYPE, "'%s' is not a group", path);
     } else {
+        warm_cache(f, addr, recursive);
         lister ls = {f, recursive, fn, ud, {0}};
         rc = set_add(&ls.seen, addr) < 0 ? H5C_NOMEM(err) : list_group(&ls, &oh, path, 0, err);
         free(ls.seen.v);

@@ -91,7 +91,7 @@ static double now_s(void)
 static double jitter(void)
 {
     static __thread unsigned seed;
-    if (!seed) seed = (unsigned)(now_s() * 1e6) ^ (unsigned)(uintptr_t)&seed;
+    if (!seed) seed = (unsigned)((uint64_t)(now_s() * 1e6) & 0xffffffffu) ^ (unsigned)(uintptr_t)&seed;
     seed = seed * 1103515245u + 12345u;
     return ((seed >> 8) & 0xffff) / 65536.0;
 }

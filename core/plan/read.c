@@ -1,43 +1,21 @@
 /* read.c - h5c_read: a hyperslab of any layout into a caller buffer.
  *
- * Every layout is read as a set of chunks (contiguous data as row blocks,
- * compact data as one block): list the chunks that meet the selection, fetch
- * and decode them on worker threads, and scatter each one's share into the
- * output in file byte order; one conversion pass then makes it native. */
-#include "../format/format.h"
+ * Every layout is read as a set of blocks (chunks; contiguous data as row
+ * blocks; compact data as one block): list the blocks that meet the
+ * selection, let read_many.c fetch and decode them on worker threads, and
+ * scatter each one's share into the output in file byte order; one
+ * conversion pass then makes it native. */
+#include "plan.h"
 #include "../util/grow.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define ROW_BLOCK_BYTES (8u << 20) /* contiguous data is read in blocks of rows */
 
-typedef struct sel {
-    int rank;
-    uint64_t dims[H5C_MAX_RANK];
-    uint64_t start[H5C_MAX_RANK], count[H5C_MAX_RANK], stride[H5C_MAX_RANK];
-    uint64_t ostride[H5C_MAX_RANK]; /* output element strides */
-    uint64_t nelem;
-} sel;
-
-typedef struct job {
-    const h5c_dataset *d;
-    const sel *s;
-    uint8_t *dst;           /* file-order output */
-    size_t esize;
-    uint32_t cdims[H5C_MAX_RANK];
-    size_t chunk_bytes;
-    const uint8_t *mem_block; /* compact data */
-    uint64_t block_rows;    /* contiguous: rows per block */
-    h5c_chunk *chunks;
-    size_t nchunks, cap;
-    size_t next;            /* next chunk to decode (under lock) */
-    pthread_mutex_t lock;
-    h5c_error err;
-    int failed;
-} job;
+typedef h5c_sel sel;
+typedef h5c_job job;
 
 /* ---- selection ------------------------------------------------------------ */
 
@@ -84,7 +62,7 @@ static void sel_range(const sel *s, int i, uint64_t lo, uint64_t len, uint64_t *
  * `shape`, row-major) into the output. */
 static void scatter(const job *jb, const uint8_t *blk, const uint64_t *org, const uint32_t *shape)
 {
-    const sel *s = jb->s;
+    const sel *s = &jb->s;
     int r = s->rank;
     size_t es = jb->esize;
     uint64_t j0[H5C_MAX_RANK], j1[H5C_MAX_RANK], bstride[H5C_MAX_RANK], idx[H5C_MAX_RANK];
@@ -125,20 +103,17 @@ static void scatter(const job *jb, const uint8_t *blk, const uint64_t *org, cons
 static int unfiltered_edge(const job *jb, const h5c_chunk *c)
 {
     if (!(jb->d->layout.flags & 1)) return 0;
-    for (int i = 0; i < jb->s->rank; i++)
-        if (c->coord[i] + jb->cdims[i] > jb->s->dims[i]) return 1;
+    for (int i = 0; i < jb->s.rank; i++)
+        if (c->coord[i] + jb->cdims[i] > jb->s.dims[i]) return 1;
     return 0;
 }
 
-/* Buffers a worker keeps across chunks: allocating and faulting in fresh
- * chunk-sized buffers for every chunk cost more than inflating them. */
-typedef struct wbufs {
-    uint8_t *raw;
-    size_t raw_cap;
-    h5c_scratch scratch;
-} wbufs;
+static int is_filtered(const job *jb, const h5c_chunk *c)
+{
+    return jb->d->pline.n > 0 && !unfiltered_edge(jb, c);
+}
 
-static uint8_t *raw_buf(wbufs *w, size_t n)
+static uint8_t *raw_buf(h5c_wbufs *w, size_t n)
 {
     if (w->raw_cap < n) {
         uint8_t *nb = realloc(w->raw, n);
@@ -149,98 +124,97 @@ static uint8_t *raw_buf(wbufs *w, size_t n)
     return w->raw;
 }
 
-static int decode_chunk(job *jb, wbufs *w, const h5c_chunk *c, const uint8_t **out, h5c_error *err)
+void h5c_wbufs_free(h5c_wbufs *w)
 {
-    const h5c_dataset *d = jb->d;
-    int filtered = d->pline.n > 0 && !unfiltered_edge(jb, c);
+    free(w->raw);
+    h5c_scratch_free(&w->scratch);
+    memset(w, 0, sizeof *w);
+}
+
+/* Stored bytes of a chunk (checked before anything is fetched). */
+static int chunk_len(const job *jb, const h5c_chunk *c, size_t *len, h5c_error *err)
+{
+    int filtered = is_filtered(jb, c);
     if (c->size > ((uint64_t)1 << 34) || c->size == 0)
         return H5C_FMT(err, "chunk at 0x%llx: stored size %llu is implausible", (unsigned long long)c->addr,
                        (unsigned long long)c->size);
     if (!filtered && c->size < jb->chunk_bytes)
         return H5C_FMT(err, "chunk at 0x%llx: %llu bytes stored, %zu expected", (unsigned long long)c->addr,
                        (unsigned long long)c->size, jb->chunk_bytes);
-    size_t n = filtered ? (size_t)c->size : jb->chunk_bytes;
-    uint8_t *raw = raw_buf(w, n ? n : 1);
-    if (!raw) return H5C_NOMEM(err);
-    if (h5c_raw_read(d->f, c->addr, n, raw, err) != 0) return -1;
-    if (!filtered) {
-        *out = raw;
-        return 0;
-    }
-    return h5c_filters_run(&d->pline, c->mask, raw, n, jb->chunk_bytes, &w->scratch, out, err);
+    *len = filtered ? (size_t)c->size : jb->chunk_bytes;
+    return 0;
 }
 
 /* Contiguous row block: the rows present in the file (a short last block
  * leaves the rest of the buffer unused: scatter only reads rows < dims). */
-static int read_rows(job *jb, wbufs *w, const h5c_chunk *c, const uint8_t **out, h5c_error *err)
+static size_t rows_len(const job *jb, const h5c_chunk *c)
 {
-    const sel *s = jb->s;
-    uint64_t rows = s->dims[0] - c->coord[0];
+    uint64_t rows = jb->s.dims[0] - c->coord[0];
     if (rows > jb->block_rows) rows = jb->block_rows;
-    size_t n = (size_t)(rows * (jb->chunk_bytes / jb->block_rows));
-    uint8_t *b = raw_buf(w, jb->chunk_bytes ? jb->chunk_bytes : 1);
-    if (!b) return H5C_NOMEM(err);
-    if (h5c_raw_read(jb->d->f, c->addr, n, b, err) != 0) return -1;
-    *out = b;
+    return (size_t)(rows * (jb->chunk_bytes / jb->block_rows));
+}
+
+int h5c_job_extent(const job *jb, const h5c_chunk *c, uint64_t *off, size_t *len, h5c_error *err)
+{
+    const h5c_file *f = jb->d->f;
+    *off = 0;
+    *len = 0;
+    if (jb->mem_block) return 0;
+    if (jb->block_rows) *len = rows_len(jb, c);
+    else if (chunk_len(jb, c, len, err) != 0) return -1;
+    if (c->addr == H5C_UNDEF || c->addr > UINT64_MAX - f->base || f->base + c->addr > f->eof ||
+        *len > f->eof - (f->base + c->addr))
+        return H5C_FMT(err, "raw data at 0x%llx: %zu bytes would run past the end of the file (size %llu)",
+                       (unsigned long long)c->addr, *len, (unsigned long long)f->eof);
+    *off = f->base + c->addr;
     return 0;
 }
 
-static int process(job *jb, wbufs *w, const h5c_chunk *c, h5c_error *err)
+/* The stored bytes of c: raw if fetched already, else read into w->raw. */
+static int stored_bytes(job *jb, h5c_wbufs *w, const h5c_chunk *c, const uint8_t **raw, size_t *n,
+                        h5c_error *err)
 {
-    const uint8_t *blk;
-    int rc;
+    uint64_t off;
+    if (h5c_job_extent(jb, c, &off, n, err) != 0) return -1;
+    if (*raw) return 0;
+    /* a short contiguous block still gets a whole block's buffer */
+    uint8_t *b = raw_buf(w, jb->block_rows && jb->chunk_bytes > *n ? jb->chunk_bytes : *n ? *n : 1);
+    if (!b) return H5C_NOMEM(err);
+    h5c_io *io = h5c_file_data_io(jb->d->f);
+    if (*n && io->read(io, off, *n, b, err) != 0) return -1;
+    *raw = b;
+    return 0;
+}
+
+static int decode_block(job *jb, h5c_wbufs *w, const h5c_chunk *c, const uint8_t **blk, h5c_error *err)
+{
+    size_t n;
+    if (stored_bytes(jb, w, c, blk, &n, err) != 0) return -1;
+    if (jb->block_rows || !is_filtered(jb, c)) return 0;
+    return h5c_filters_run(&jb->d->pline, c->mask, *blk, n, jb->chunk_bytes, &w->scratch, blk, err);
+}
+
+void h5c_job_chunk_context(const job *jb, const h5c_chunk *c, h5c_error *err)
+{
+    char at[128];
+    int n = 0;
+    for (int i = 0; i < jb->s.rank && n < (int)sizeof at - 24; i++)
+        n += snprintf(at + n, sizeof at - (size_t)n, "%s%llu", i ? "," : "", (unsigned long long)c->coord[i]);
+    h5c_err_context(err, "chunk at element [%s]", at);
+}
+
+int h5c_job_process(job *jb, h5c_wbufs *w, const h5c_chunk *c, const uint8_t *raw, h5c_error *err)
+{
     if (jb->mem_block) {
         scatter(jb, jb->mem_block, c->coord, jb->cdims);
         return 0;
     }
-    rc = jb->block_rows ? read_rows(jb, w, c, &blk, err) : decode_chunk(jb, w, c, &blk, err);
-    if (rc != 0) {
-        char at[128];
-        int n = 0;
-        for (int i = 0; i < jb->s->rank && n < (int)sizeof at - 24; i++)
-            n += snprintf(at + n, sizeof at - (size_t)n, "%s%llu", i ? "," : "", (unsigned long long)c->coord[i]);
-        h5c_err_context(err, "chunk at element [%s]", at);
+    const uint8_t *blk = raw;
+    if (decode_block(jb, w, c, &blk, err) != 0) {
+        h5c_job_chunk_context(jb, c, err);
         return -1;
     }
     scatter(jb, blk, c->coord, jb->cdims);
-    return 0;
-}
-
-static void *worker(void *arg)
-{
-    job *jb = arg;
-    wbufs w = {0};
-    for (;;) {
-        pthread_mutex_lock(&jb->lock);
-        size_t i = jb->failed ? jb->nchunks : jb->next++;
-        pthread_mutex_unlock(&jb->lock);
-        if (i >= jb->nchunks) break;
-        h5c_error e = {0};
-        if (process(jb, &w, &jb->chunks[i], &e) != 0) {
-            pthread_mutex_lock(&jb->lock);
-            if (!jb->failed) jb->err = e;
-            jb->failed = 1;
-            pthread_mutex_unlock(&jb->lock);
-        }
-    }
-    free(w.raw);
-    h5c_scratch_free(&w.scratch);
-    return NULL;
-}
-
-static int run_jobs(job *jb, int nthreads, h5c_error *err)
-{
-    if (nthreads > (int)jb->nchunks) nthreads = (int)jb->nchunks;
-    pthread_t tids[64];
-    int started = 0;
-    for (int i = 1; i < nthreads && i < 64; i++)
-        if (pthread_create(&tids[started], NULL, worker, jb) == 0) started++;
-    worker(jb);
-    for (int i = 0; i < started; i++) pthread_join(tids[i], NULL);
-    if (jb->failed) {
-        if (err) *err = jb->err;
-        return -1;
-    }
     return 0;
 }
 
@@ -272,7 +246,7 @@ static int plan_chunked(job *jb, h5c_error *err)
         cb *= d->layout.chunk[i];
     }
     jb->chunk_bytes = cb;
-    sel_box(jb->s, lo, hi);
+    sel_box(&jb->s, lo, hi);
     if (d->layout.addr == H5C_UNDEF) return 0;
     return h5c_chunks_iterate(d, lo, hi, add_chunk, jb, err);
 }
@@ -280,7 +254,7 @@ static int plan_chunked(job *jb, h5c_error *err)
 static int plan_contiguous(job *jb, h5c_error *err)
 {
     const h5c_dataset *d = jb->d;
-    const sel *s = jb->s;
+    const sel *s = &jb->s;
     uint64_t row = jb->esize;
     for (int i = 1; i < s->rank; i++) row *= s->dims[i];
     uint64_t total = row * s->dims[0];
@@ -325,7 +299,7 @@ static int plan_contiguous(job *jb, h5c_error *err)
  * unit strides) must be present. */
 static int blocks_cover(const job *jb)
 {
-    const sel *s = jb->s;
+    const sel *s = &jb->s;
     if (jb->nchunks == 0) return 0;
     if (jb->mem_block) return 1;
     uint64_t first[H5C_MAX_RANK], span[H5C_MAX_RANK], cells = 1;
@@ -378,32 +352,55 @@ static int check_read(const h5c_dataset *d, const sel *s, size_t out_len, h5c_er
     return 0;
 }
 
+int h5c_job_prepare(job *jb, const h5c_dataset *d, const h5c_slice *slice, void *out, size_t out_len,
+                    h5c_error *err)
+{
+    memset(jb, 0, sizeof *jb);
+    jb->d = d;
+    jb->out = out;
+    if (!d || (!out && out_len)) return h5c_fail(err, H5C_ERR_ARG, "h5c_read: no dataset or buffer");
+    if (d->space.rank < 0) return 0; /* null dataspace: no elements */
+    if (make_sel(d, slice, &jb->s, err) != 0 || check_read(d, &jb->s, out_len, err) != 0) return -1;
+    if (jb->s.nelem == 0) return 0;
+    size_t es = d->type->size, ms = h5c_dtype_mem_size(d->type);
+    jb->esize = es;
+    jb->in_place = h5c_dtype_is_fixed(d->type) && ms == es;
+    jb->dst = jb->in_place ? out : malloc((size_t)jb->s.nelem * es);
+    if (!jb->dst) return H5C_NOMEM(err);
+    int rc = d->layout.cls == H5C_LAYOUT_CHUNKED ? plan_chunked(jb, err) : plan_contiguous(jb, err);
+    if (rc != 0) {
+        h5c_err_context(err, "reading '%s'", d->path);
+        return -1;
+    }
+    if (!blocks_cover(jb)) fill_output(d, jb->dst, jb->s.nelem, es);
+    return 0;
+}
+
+int h5c_job_finish(job *jb, h5c_error *err)
+{
+    int rc = jb->failed ? -1 : 0;
+    if (jb->failed && err) *err = jb->err;
+    if (!jb->failed && jb->s.nelem) {
+        rc = h5c_convert(jb->d->f, jb->d->type, jb->dst, jb->out, (size_t)jb->s.nelem, err);
+        if (rc != 0) h5c_err_context(err, "reading '%s'", jb->d->path);
+    }
+    if (!jb->in_place) free(jb->dst);
+    free(jb->chunks);
+    jb->dst = NULL;
+    jb->chunks = NULL;
+    return rc;
+}
+
 int h5c_read(h5c_dataset *d, const h5c_slice *slice, void *out, size_t out_len, h5c_error *err)
 {
     h5c_err_clear(err);
-    if (!d || (!out && out_len)) return h5c_fail(err, H5C_ERR_ARG, "h5c_read: no dataset or buffer");
-    if (d->space.rank < 0) return 0; /* null dataspace: no elements */
-    sel s;
-    if (make_sel(d, slice, &s, err) != 0 || check_read(d, &s, out_len, err) != 0) return -1;
-    if (s.nelem == 0) return 0;
-    size_t es = d->type->size, ms = h5c_dtype_mem_size(d->type);
-    int in_place = h5c_dtype_is_fixed(d->type) && ms == es;
-    uint8_t *fbuf = in_place ? out : malloc((size_t)s.nelem * es);
-    if (!fbuf) return H5C_NOMEM(err);
     job jb;
-    memset(&jb, 0, sizeof jb);
-    jb.d = d;
-    jb.s = &s;
-    jb.dst = fbuf;
-    jb.esize = es;
-    pthread_mutex_init(&jb.lock, NULL);
-    int rc = d->layout.cls == H5C_LAYOUT_CHUNKED ? plan_chunked(&jb, err) : plan_contiguous(&jb, err);
-    if (rc == 0 && !blocks_cover(&jb)) fill_output(d, fbuf, s.nelem, es);
-    if (rc == 0 && jb.nchunks) rc = run_jobs(&jb, d->f->nthreads, err);
-    if (rc == 0) rc = h5c_convert(d->f, d->type, fbuf, out, (size_t)s.nelem, err);
-    if (rc != 0) h5c_err_context(err, "reading '%s'", d->path);
-    pthread_mutex_destroy(&jb.lock);
-    free(jb.chunks);
-    if (!in_place) free(fbuf);
-    return rc;
+    if (h5c_job_prepare(&jb, d, slice, out, out_len, err) != 0) {
+        if (!jb.in_place) free(jb.dst);
+        free(jb.chunks);
+        return -1;
+    }
+    job *one = &jb;
+    if (jb.nchunks) h5c_jobs_run(d->f, &one, 1);
+    return h5c_job_finish(&jb, err);
 }

@@ -1,20 +1,411 @@
-/* read_many.c - h5c_read_many: several hyperslab reads, one at a time for
- * now (each already fetches its chunks concurrently). */
-#include "../format/format.h"
+/* read_many.c - one plan for many reads.
+ *
+ * Every block of every request is listed and sorted by file offset. When
+ * the backend fetches batches itself (read_many: remote, callback), blocks
+ * whose gap is at most merge_gap are merged into ranges of at most
+ * max_range, ranges are grouped into batches fetched with one
+ * h5c_io_read_many each, and a worker pool decodes one batch while the
+ * calling thread fetches the next. A backend without read_many (local
+ * pread) gains nothing from merging: there each worker reads its own
+ * blocks, which keeps reads and inflation spread over the cores. */
+#include "plan.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_MERGE_GAP ((uint64_t)1 << 20)
+#define DEFAULT_MAX_RANGE ((uint64_t)16 << 20)
+#define BATCH_BYTES ((uint64_t)64 << 20) /* bytes per h5c_io_read_many call */
+#define BATCH_PIECES 256                  /* ranges per h5c_io_read_many call */
+#define MAX_INFLIGHT 2                    /* batches held: one decoding, one fetching */
+#define MAX_WORKERS 64
+
+typedef struct item {
+    h5c_job *jb;
+    const h5c_chunk *c;
+    uint64_t off;             /* absolute file offset of the stored bytes */
+    size_t len;
+    const uint8_t *data;      /* fetched bytes, or NULL: the worker reads them */
+    size_t batch;
+} item;
+
+typedef struct span {         /* merged range covering items [first, end) */
+    uint64_t off, len;
+    size_t first, end;
+    uint8_t *buf;
+} span;
+
+typedef struct batch {        /* spans [first, end) fetched together */
+    size_t first, end;
+    size_t end_item;          /* items up to here are in this or earlier batches */
+    size_t left;              /* items not yet decoded */
+} batch;
+
+typedef struct sched {
+    h5c_file *f;
+    item *items;
+    size_t nitems;
+    span *spans;
+    size_t nspans;
+    batch *batches;
+    size_t nbatches;
+    pthread_mutex_t lock;
+    pthread_cond_t cv;
+    size_t next;              /* next item to decode */
+    size_t ready;             /* items [0, ready) may be decoded */
+    size_t inflight;          /* batches fetched and not fully decoded */
+    int fetching;             /* more batches will be published */
+    int batched;              /* remote mode: items belong to batches */
+} sched;
+
+/* ---- failures --------------------------------------------------------------- */
+
+/* Record the first error of a job (s->lock held). */
+static void fail_job(h5c_job *jb, const h5c_error *e)
+{
+    if (jb->failed) return;
+    jb->failed = 1;
+    jb->err = *e;
+    h5c_err_context(&jb->err, "reading '%s'", jb->d->path);
+}
+
+/* ---- listing and merging ------------------------------------------------------ */
+
+static int cmp_item(const void *a, const void *b)
+{
+    const item *x = a, *y = b;
+    if (x->off != y->off) return x->off < y->off ? -1 : 1;
+    return x->c < y->c ? -1 : x->c > y->c; /* stable order for equal offsets */
+}
+
+/* Items for every block that needs fetching; compact blocks are scattered
+ * here and then (nothing to fetch). A job whose block lies outside the file
+ * fails before anything is fetched. */
+static int list_items(sched *s, h5c_job **jobs, size_t n)
+{
+    size_t total = 0;
+    for (size_t j = 0; j < n; j++) total += jobs[j]->nchunks;
+    s->items = calloc(total ? total : 1, sizeof *s->items);
+    if (!s->items) return -1;
+    for (size_t j = 0; j < n; j++) {
+        h5c_job *jb = jobs[j];
+        size_t first = s->nitems;
+        for (size_t k = 0; k < jb->nchunks && !jb->failed; k++) {
+            item *it = &s->items[s->nitems];
+            h5c_error e = {0};
+            it->jb = jb;
+            it->c = &jb->chunks[k];
+            if (h5c_job_extent(jb, it->c, &it->off, &it->len, &e) != 0) {
+                h5c_job_chunk_context(jb, it->c, &e);
+                fail_job(jb, &e);
+            } else if (jb->mem_block) {
+                h5c_job_process(jb, NULL, it->c, NULL, &e);
+            } else {
+                s->nitems++;
+            }
+        }
+        if (jb->failed) s->nitems = first;
+    }
+    qsort(s->items, s->nitems, sizeof *s->items, cmp_item);
+    return 0;
+}
+
+/* Merge sorted items into spans: gap <= merge_gap, length <= max_range (a
+ * single larger block is a span of its own, fetched in pieces). */
+static int merge_spans(sched *s, uint64_t gap, uint64_t maxr)
+{
+    s->spans = calloc(s->nitems ? s->nitems : 1, sizeof *s->spans);
+    if (!s->spans) return -1;
+    span *cur = NULL;
+    for (size_t i = 0; i < s->nitems; i++) {
+        const item *it = &s->items[i];
+        uint64_t end = it->off + it->len;
+        if (cur) {
+            uint64_t cend = cur->off + cur->len;
+            uint64_t nend = end > cend ? end : cend;
+            if ((it->off <= cend || it->off - cend <= gap) && nend - cur->off <= maxr) {
+                cur->len = nend - cur->off;
+                cur->end = i + 1;
+                continue;
+            }
+        }
+        cur = &s->spans[s->nspans++];
+        cur->off = it->off;
+        cur->len = it->len;
+        cur->first = i;
+        cur->end = i + 1;
+    }
+    return 0;
+}
+
+static size_t pieces_of(uint64_t len, uint64_t maxr)
+{
+    return len ? (size_t)((len + maxr - 1) / maxr) : 1;
+}
+
+/* Group spans into batches bounded in bytes and ranges. */
+static int make_batches(sched *s, uint64_t maxr)
+{
+    s->batches = calloc(s->nspans ? s->nspans : 1, sizeof *s->batches);
+    if (!s->batches) return -1;
+    batch *b = NULL;
+    uint64_t bytes = 0;
+    size_t pieces = 0;
+    for (size_t i = 0; i < s->nspans; i++) {
+        size_t p = pieces_of(s->spans[i].len, maxr);
+        if (!b || bytes + s->spans[i].len > BATCH_BYTES || pieces + p > BATCH_PIECES) {
+            b = &s->batches[s->nbatches++];
+            b->first = i;
+            bytes = 0;
+            pieces = 0;
+        }
+        b->end = i + 1;
+        b->end_item = s->spans[i].end;
+        bytes += s->spans[i].len;
+        pieces += p;
+        for (size_t k = s->spans[i].first; k < s->spans[i].end; k++) s->items[k].batch = s->nbatches - 1;
+    }
+    for (size_t k = 0; k < s->nbatches; k++) {
+        batch *x = &s->batches[k];
+        x->left = x->end_item - s->spans[x->first].first;
+    }
+    return 0;
+}
+
+/* ---- fetching ------------------------------------------------------------------- */
+
+static void free_batch(sched *s, const batch *b)
+{
+    for (size_t i = b->first; i < b->end; i++) {
+        free(s->spans[i].buf);
+        s->spans[i].buf = NULL;
+    }
+}
+
+static int fetch_spans(sched *s, const batch *b, uint64_t maxr, h5c_error *err)
+{
+    size_t np = 0;
+    for (size_t i = b->first; i < b->end; i++) np += pieces_of(s->spans[i].len, maxr);
+    h5c_range *r = calloc(np, sizeof *r);
+    if (!r) return H5C_NOMEM(err);
+    np = 0;
+    for (size_t i = b->first; i < b->end; i++) {
+        span *sp = &s->spans[i];
+        sp->buf = malloc(sp->len ? (size_t)sp->len : 1);
+        if (!sp->buf) {
+            free(r);
+            return H5C_NOMEM(err);
+        }
+        for (uint64_t at = 0; at < sp->len; at += maxr, np++) {
+            r[np].off = sp->off + at;
+            r[np].len = (size_t)(sp->len - at < maxr ? sp->len - at : maxr);
+            r[np].buf = sp->buf + at;
+        }
+    }
+    int rc = h5c_io_read_many(h5c_file_data_io(s->f), r, np, err);
+    free(r);
+    return rc;
+}
+
+/* Fetch one batch and hand its items to the workers. A failed fetch fails
+ * every job with a block in the batch (its items are then skipped). */
+static void fetch_batch(sched *s, size_t k, uint64_t maxr)
+{
+    const batch *b = &s->batches[k];
+    h5c_error e = {0};
+    int rc = fetch_spans(s, b, maxr, &e);
+    pthread_mutex_lock(&s->lock);
+    for (size_t i = b->first; i < b->end; i++) {
+        span *sp = &s->spans[i];
+        for (size_t j = sp->first; j < sp->end; j++) {
+            item *it = &s->items[j];
+            if (rc == 0) {
+                it->data = sp->buf + (it->off - sp->off);
+            } else if (!it->jb->failed) {
+                h5c_error je = e;
+                h5c_job_chunk_context(it->jb, it->c, &je);
+                fail_job(it->jb, &je);
+            }
+        }
+    }
+    s->ready = b->end_item;
+    pthread_cond_broadcast(&s->cv);
+    pthread_mutex_unlock(&s->lock);
+}
+
+/* ---- decoding ------------------------------------------------------------------- */
+
+/* One item done (s->lock held): release its batch when it was the last. */
+static void item_done(sched *s, const item *it)
+{
+    if (!s->batched) return;
+    batch *b = &s->batches[it->batch];
+    if (--b->left == 0) {
+        free_batch(s, b);
+        s->inflight--;
+        pthread_cond_broadcast(&s->cv);
+    }
+}
+
+/* Decode the next ready item, if any (s->lock held, released meanwhile). */
+static int decode_next(sched *s, h5c_wbufs *w)
+{
+    if (s->next >= s->ready) return 0;
+    item *it = &s->items[s->next++];
+    int skip = it->jb->failed;
+    pthread_mutex_unlock(&s->lock);
+    h5c_error e = {0};
+    int rc = skip ? 0 : h5c_job_process(it->jb, w, it->c, it->data, &e);
+    pthread_mutex_lock(&s->lock);
+    if (rc != 0) fail_job(it->jb, &e);
+    item_done(s, it);
+    return 1;
+}
+
+static void *worker(void *arg)
+{
+    sched *s = arg;
+    h5c_wbufs w = {0};
+    pthread_mutex_lock(&s->lock);
+    for (;;) {
+        if (decode_next(s, &w)) continue;
+        if (!s->fetching) break;
+        pthread_cond_wait(&s->cv, &s->lock);
+    }
+    pthread_mutex_unlock(&s->lock);
+    h5c_wbufs_free(&w);
+    return NULL;
+}
+
+/* The calling thread fetches batch after batch, decoding while it must
+ * wait for room (so it also makes progress when no worker started). */
+static void fetch_all(sched *s, uint64_t maxr)
+{
+    h5c_wbufs w = {0};
+    for (size_t k = 0; k < s->nbatches; k++) {
+        pthread_mutex_lock(&s->lock);
+        while (s->inflight >= MAX_INFLIGHT)
+            if (!decode_next(s, &w)) pthread_cond_wait(&s->cv, &s->lock);
+        s->inflight++;
+        pthread_mutex_unlock(&s->lock);
+        fetch_batch(s, k, maxr);
+    }
+    h5c_wbufs_free(&w);
+    pthread_mutex_lock(&s->lock);
+    s->fetching = 0;
+    pthread_cond_broadcast(&s->cv);
+    pthread_mutex_unlock(&s->lock);
+}
+
+static int start_workers(sched *s, pthread_t *tids, int n)
+{
+    int started = 0;
+    for (int i = 0; i < n && i < MAX_WORKERS; i++)
+        if (pthread_create(&tids[started], NULL, worker, s) == 0) started++;
+    return started;
+}
+
+static void run_local(sched *s)
+{
+    pthread_t tids[MAX_WORKERS];
+    int n = s->f->nthreads;
+    if ((size_t)n > s->nitems) n = (int)s->nitems;
+    s->ready = s->nitems;
+    int started = start_workers(s, tids, n - 1);
+    worker(s);
+    for (int i = 0; i < started; i++) pthread_join(tids[i], NULL);
+}
+
+static void run_batched(sched *s)
+{
+    const h5c_options *o = &s->f->opts;
+    uint64_t gap = o->merge_gap ? o->merge_gap : DEFAULT_MERGE_GAP;
+    uint64_t maxr = o->max_range ? o->max_range : DEFAULT_MAX_RANGE;
+    h5c_error e = {0};
+    if (merge_spans(s, gap, maxr) != 0 || make_batches(s, maxr) != 0) {
+        H5C_NOMEM(&e);
+        for (size_t i = 0; i < s->nitems; i++) fail_job(s->items[i].jb, &e);
+        return;
+    }
+    s->batched = 1;
+    s->fetching = 1;
+    pthread_t tids[MAX_WORKERS];
+    int n = s->f->nthreads;
+    if ((size_t)n > s->nitems) n = (int)s->nitems;
+    int started = start_workers(s, tids, n);
+    fetch_all(s, maxr);
+    worker(s);
+    for (int i = 0; i < started; i++) pthread_join(tids[i], NULL);
+}
+
+void h5c_jobs_run(h5c_file *f, h5c_job **jobs, size_t n)
+{
+    sched s;
+    memset(&s, 0, sizeof s);
+    s.f = f;
+    pthread_mutex_init(&s.lock, NULL);
+    pthread_cond_init(&s.cv, NULL);
+    if (list_items(&s, jobs, n) != 0) {
+        h5c_error e = {0};
+        H5C_NOMEM(&e);
+        for (size_t j = 0; j < n; j++) fail_job(jobs[j], &e);
+    } else if (s.nitems && h5c_file_data_io(f)->read_many) {
+        run_batched(&s);
+    } else if (s.nitems) {
+        run_local(&s);
+    }
+    for (size_t k = 0; k < s.nspans; k++) free(s.spans[k].buf);
+    free(s.items);
+    free(s.spans);
+    free(s.batches);
+    pthread_cond_destroy(&s.cv);
+    pthread_mutex_destroy(&s.lock);
+}
+
+/* ---- the public call ------------------------------------------------------------ */
+
+static void finish_request(h5c_request *r, h5c_job *jb, int prepared)
+{
+    if (prepared) {
+        r->status = h5c_job_finish(jb, &r->err);
+        return;
+    }
+    if (!jb->in_place) free(jb->dst);
+    free(jb->chunks);
+    r->status = -1;
+}
 
 int h5c_read_many(h5c_file *f, h5c_request *reqs, size_t n, h5c_error *err)
 {
     h5c_err_clear(err);
-    int failed = 0;
+    if (!f || (n && !reqs)) return h5c_fail(err, H5C_ERR_ARG, "h5c_read_many: no file or requests");
+    h5c_job *jobs = calloc(n ? n : 1, sizeof *jobs);
+    h5c_job **ready = calloc(n ? n : 1, sizeof *ready);
+    unsigned char *ok = calloc(n ? n : 1, 1);
+    if (!jobs || !ready || !ok) {
+        free(jobs);
+        free(ready);
+        free(ok);
+        return H5C_NOMEM(err);
+    }
+    size_t m = 0;
     for (size_t i = 0; i < n; i++) {
         h5c_request *r = &reqs[i];
         h5c_err_clear(&r->err);
-        if (!r->dataset || r->dataset->f != f) {
-            r->status = h5c_fail(&r->err, H5C_ERR_ARG, "request %zu: dataset of another file", i);
-        } else {
-            r->status = h5c_read(r->dataset, r->slice, r->out, r->out_len, &r->err);
-        }
-        if (r->status != 0 && !failed++ && err) *err = r->err;
+        if (!r->dataset || r->dataset->f != f)
+            h5c_fail(&r->err, H5C_ERR_ARG, "request %zu: dataset of another file", i);
+        else if (h5c_job_prepare(&jobs[i], r->dataset, r->slice, r->out, r->out_len, &r->err) == 0)
+            ok[i] = 1, ready[m++] = &jobs[i];
     }
+    h5c_jobs_run(f, ready, m);
+    int failed = 0;
+    for (size_t i = 0; i < n; i++) {
+        finish_request(&reqs[i], &jobs[i], ok[i]);
+        if (reqs[i].status != 0 && !failed++ && err) *err = reqs[i].err;
+    }
+    free(jobs);
+    free(ready);
+    free(ok);
     return failed ? -1 : 0;
 }

@@ -1,0 +1,1237 @@
+// h5coro_driver.cpp - GDAL raster driver H5CORO: HDF5 (and netCDF-4) files
+// read through libh5coro. Identify/Open, subdatasets, the raster model,
+// window reads through one h5c_read_many plan, georeferencing.
+#include "h5coro_gdal.h"
+
+#include "cpl_conv.h"
+#include "cpl_string.h"
+#include "cpl_vsi.h"
+#include "ogr_spatialref.h"
+
+#include <algorithm>
+#include <cinttypes>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+using namespace h5cg;
+
+namespace
+{
+
+const char *const DRIVER_NAME = "H5CORO";
+const char *const PREFIX = "H5CORO:";
+
+bool IsRemotePath(const char *p)
+{
+    return STARTS_WITH_CI(p, "/vsis3/") || STARTS_WITH_CI(p, "/vsicurl/") || STARTS_WITH_CI(p, "/vsigs/") ||
+           STARTS_WITH_CI(p, "/vsiaz/") || STARTS_WITH_CI(p, "/vsiadls/") || STARTS_WITH_CI(p, "/vsioss/") ||
+           STARTS_WITH_CI(p, "/vsiswift/") || STARTS_WITH_CI(p, "/vsiwebhdfs/") ||
+           STARTS_WITH_CI(p, "/vsihdfs/") || STARTS_WITH_CI(p, "http://") || STARTS_WITH_CI(p, "https://") ||
+           STARTS_WITH_CI(p, "s3://") || STARTS_WITH_CI(p, "/vsis3_streaming/") ||
+           STARTS_WITH_CI(p, "/vsicurl_streaming/");
+}
+
+bool HasHdf5Extension(const char *p)
+{
+    const char *ext = CPLGetExtension(p);
+    return EQUAL(ext, "h5") || EQUAL(ext, "hdf5") || EQUAL(ext, "he5") || EQUAL(ext, "nc") ||
+           EQUAL(ext, "nc4") || EQUAL(ext, "hdf") || EQUAL(ext, "h5part");
+}
+
+bool SigAt(const GByte *b, int n, int off)
+{
+    static const GByte sig[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+    return off + 8 <= n && memcmp(b + off, sig, 8) == 0;
+}
+
+bool HeaderHasSignature(GDALOpenInfo *oi, int limit)
+{
+    for (int off = 0; off + 8 <= oi->nHeaderBytes && off <= limit; off = off ? off * 2 : 512)
+        if (SigAt(oi->pabyHeader, oi->nHeaderBytes, off))
+            return true;
+    return false;
+}
+
+// Parse H5CORO:"file"://path, H5CORO:file://path
+bool ParseName(const char *name, std::string &file, std::string &dspath)
+{
+    if (!STARTS_WITH_CI(name, PREFIX))
+        return false;
+    std::string rest = name + strlen(PREFIX);
+    if (!rest.empty() && rest[0] == '"')
+    {
+        size_t q = rest.find('"', 1);
+        if (q == std::string::npos)
+            return false;
+        file = rest.substr(1, q - 1);
+        rest = rest.substr(q + 1);
+        if (rest.empty())
+        {
+            dspath.clear();
+            return true;
+        }
+        if (rest[0] != ':')
+            return false;
+        rest = rest.substr(1);
+    }
+    else
+    {
+        // unquoted: the dataset path starts at the last ":/"
+        size_t c = rest.rfind(":/");
+        if (c == std::string::npos || c == 0)
+        {
+            file = rest;
+            dspath.clear();
+            return true;
+        }
+        file = rest.substr(0, c);
+        rest = rest.substr(c + 1);
+    }
+    // "//a/b" -> "/a/b"
+    size_t k = 0;
+    while (k < rest.size() && rest[k] == '/')
+        k++;
+    dspath = "/" + rest.substr(k);
+    return true;
+}
+
+std::string DisplayDsPath(const std::string &p)
+{
+    return "/" + p;  // "/a/b" -> "//a/b" as the built-in driver writes it
+}
+
+class H5CRasterBand;
+
+/* ---- dataset ------------------------------------------------------------ */
+
+class H5CDataset final : public GDALDataset
+{
+    friend class H5CRasterBand;
+
+  public:
+    H5CDataset() = default;
+    ~H5CDataset() override;
+
+    static GDALDataset *Open(GDALOpenInfo *);
+    static int Identify(GDALOpenInfo *);
+
+    CPLErr GetGeoTransform(double *gt) override;
+    const OGRSpatialReference *GetSpatialRef() const override
+    {
+        return srs_.IsEmpty() ? nullptr : &srs_;
+    }
+    char **GetMetadataDomainList() override;
+    char **GetMetadata(const char *domain = "") override;
+
+  protected:
+    CPLErr IRasterIO(GDALRWFlag, int, int, int, int, void *, int, int, GDALDataType, int, int *, GSpacing,
+                     GSpacing, GSpacing, GDALRasterIOExtraArg *) override;
+
+  private:
+    static H5CDataset *OpenRaster(const std::shared_ptr<H5File> &file, const std::string &dspath,
+                                  const std::string &display, GDALOpenInfo *oi, bool explicit_name);
+    static H5CDataset *OpenListing(const std::shared_ptr<H5File> &file, const std::string &filename,
+                                   GDALOpenInfo *oi, bool &decline);
+    void FindGeoreferencing(const std::vector<Attr> &attrs);
+    bool CrsFromGridMapping(const std::string &gmpath, std::string *why);
+    void MakeSlice(int band, int xoff, int yoff, int xs, int ys, h5c_slice &s) const;
+    // Read a window of several bands (0-based) through one plan into
+    // per-band buffers laid out as ys rows of xs elements of the band type.
+    bool ReadWindow(const std::vector<int> &bands, int xoff, int yoff, int xs, int ys,
+                    const std::vector<void *> &bufs);
+
+    std::shared_ptr<H5File> file_;
+    h5c_dataset *ds_ = nullptr;
+    h5c_info info_{};
+    std::string dspath_;
+    int xdim_ = -1, ydim_ = -1;
+    std::vector<int> banddims_;
+    GDALDataType dt_ = GDT_Unknown;
+    size_t esize_ = 0;  // bytes of one GDAL element
+    bool half_ = false; // float16 in the file, Float32 for GDAL
+    bool signed_byte_ = false;
+    bool has_gt_ = false;
+    double gt_[6] = {0, 1, 0, 0, 0, 1};
+    OGRSpatialReference srs_;
+    CPLStringList geoloc_;
+    CPLStringList other_datasets_;
+};
+
+/* ---- band --------------------------------------------------------------- */
+
+class H5CRasterBand final : public GDALRasterBand
+{
+  public:
+    H5CRasterBand(H5CDataset *ds, int band, int bx, int by)
+    {
+        poDS = ds;
+        nBand = band;
+        eDataType = ds->dt_;
+        nBlockXSize = bx;
+        nBlockYSize = by;
+        nRasterXSize = ds->GetRasterXSize();
+        nRasterYSize = ds->GetRasterYSize();
+    }
+    CPLErr IReadBlock(int, int, void *) override;
+    double GetNoDataValue(int *ok = nullptr) override
+    {
+        if (ok)
+            *ok = has_nodata_;
+        return nodata_;
+    }
+    int64_t GetNoDataValueAsInt64(int *ok = nullptr) override
+    {
+        if (ok)
+            *ok = has_nodata_ && eDataType == GDT_Int64;
+        return nodata_i64_;
+    }
+    uint64_t GetNoDataValueAsUInt64(int *ok = nullptr) override
+    {
+        if (ok)
+            *ok = has_nodata_ && eDataType == GDT_UInt64;
+        return nodata_u64_;
+    }
+    double GetOffset(int *ok = nullptr) override
+    {
+        if (ok)
+            *ok = has_offset_;
+        return has_offset_ ? offset_ : 0.0;
+    }
+    double GetScale(int *ok = nullptr) override
+    {
+        if (ok)
+            *ok = has_scale_;
+        return has_scale_ ? scale_ : 1.0;
+    }
+    const char *GetUnitType() override { return unit_.c_str(); }
+
+    bool has_nodata_ = false;
+    double nodata_ = 0;
+    int64_t nodata_i64_ = 0;
+    uint64_t nodata_u64_ = 0;
+    bool has_offset_ = false, has_scale_ = false;
+    double offset_ = 0, scale_ = 1;
+    std::string unit_;
+
+  protected:
+    CPLErr IRasterIO(GDALRWFlag, int, int, int, int, void *, int, int, GDALDataType, GSpacing, GSpacing,
+                     GDALRasterIOExtraArg *) override;
+};
+
+H5CDataset::~H5CDataset()
+{
+    FlushCache(true);
+    if (ds_)
+        h5c_dataset_close(ds_);
+}
+
+void H5CDataset::MakeSlice(int band, int xoff, int yoff, int xs, int ys, h5c_slice &s) const
+{
+    memset(&s, 0, sizeof s);
+    s.rank = info_.rank;
+    for (int d = 0; d < info_.rank; d++)
+    {
+        s.start[d] = 0;
+        s.count[d] = 1;
+        s.stride[d] = 1;
+    }
+    // unravel the band index over the band dimensions (C order)
+    int64_t b = band;
+    for (int k = static_cast<int>(banddims_.size()) - 1; k >= 0; k--)
+    {
+        const uint64_t n = info_.dims[banddims_[k]];
+        s.start[banddims_[k]] = static_cast<uint64_t>(b) % n;
+        b /= static_cast<int64_t>(n);
+    }
+    s.start[xdim_] = static_cast<uint64_t>(xoff);
+    s.count[xdim_] = static_cast<uint64_t>(xs);
+    if (ydim_ >= 0)
+    {
+        s.start[ydim_] = static_cast<uint64_t>(yoff);
+        s.count[ydim_] = static_cast<uint64_t>(ys);
+    }
+}
+
+bool H5CDataset::ReadWindow(const std::vector<int> &bands, int xoff, int yoff, int xs, int ys,
+                            const std::vector<void *> &bufs)
+{
+    const size_t n = bands.size();
+    std::vector<h5c_slice> slices(n);
+    std::vector<h5c_request> reqs(n);
+    const size_t nelem = static_cast<size_t>(xs) * static_cast<size_t>(ys);
+    const size_t len = nelem * (half_ ? 2 : esize_);
+    std::vector<std::vector<uint16_t>> halves(half_ ? n : 0);
+    for (size_t i = 0; i < n; i++)
+    {
+        MakeSlice(bands[i], xoff, yoff, xs, ys, slices[i]);
+        memset(&reqs[i], 0, sizeof reqs[i]);
+        reqs[i].dataset = ds_;
+        reqs[i].slice = &slices[i];
+        if (half_)
+            halves[i].resize(nelem);
+        reqs[i].out = half_ ? static_cast<void *>(halves[i].data()) : bufs[i];
+        reqs[i].out_len = len;
+    }
+    h5c_error err;
+    memset(&err, 0, sizeof err);
+    int rc;
+    if (n == 1)
+        rc = h5c_read(ds_, &slices[0], reqs[0].out, len, &err);
+    else
+        rc = h5c_read_many(file_->handle(), reqs.data(), n, &err);
+    if (rc != 0)
+    {
+        std::string msg = err.msg;
+        if (n > 1)
+            for (auto &r : reqs)
+                if (r.status != 0)
+                {
+                    msg = r.err.msg;
+                    break;
+                }
+        CPLError(CE_Failure, CPLE_FileIO, "H5CORO: reading %s: %s", dspath_.c_str(), msg.c_str());
+        return false;
+    }
+    for (size_t i = 0; i < halves.size(); i++)
+    {
+        float *out = static_cast<float *>(bufs[i]);
+        for (size_t k = 0; k < nelem; k++)
+        {
+            const uint16_t h = halves[i][k];
+            const int e = (h >> 10) & 0x1f, m = h & 0x3ff;
+            const float sg = (h & 0x8000) ? -1.0f : 1.0f;
+            if (e == 0)
+                out[k] = sg * std::ldexp(static_cast<float>(m), -24);
+            else if (e == 31)
+                out[k] = m ? std::numeric_limits<float>::quiet_NaN() : sg * std::numeric_limits<float>::infinity();
+            else
+                out[k] = sg * std::ldexp(static_cast<float>(m + 1024), e - 25);
+        }
+    }
+    return true;
+}
+
+CPLErr H5CRasterBand::IReadBlock(int bx, int by, void *image)
+{
+    auto *ds = static_cast<H5CDataset *>(poDS);
+    const int xoff = bx * nBlockXSize, yoff = by * nBlockYSize;
+    const int xs = std::min(nBlockXSize, nRasterXSize - xoff);
+    const int ys = std::min(nBlockYSize, nRasterYSize - yoff);
+    const size_t es = ds->esize_;
+    if (xs == nBlockXSize)
+    {
+        if (ys < nBlockYSize)
+            memset(image, 0, static_cast<size_t>(nBlockXSize) * nBlockYSize * es);
+        return ds->ReadWindow({nBand - 1}, xoff, yoff, xs, ys, {image}) ? CE_None : CE_Failure;
+    }
+    std::vector<uint8_t> tmp(static_cast<size_t>(xs) * ys * es);
+    if (!ds->ReadWindow({nBand - 1}, xoff, yoff, xs, ys, {tmp.data()}))
+        return CE_Failure;
+    memset(image, 0, static_cast<size_t>(nBlockXSize) * nBlockYSize * es);
+    for (int r = 0; r < ys; r++)
+        memcpy(static_cast<uint8_t *>(image) + static_cast<size_t>(r) * nBlockXSize * es,
+               tmp.data() + static_cast<size_t>(r) * xs * es, static_cast<size_t>(xs) * es);
+    return CE_None;
+}
+
+// Copy a packed xs*ys buffer of type src_dt into the caller's buffer.
+static void CopyOut(const void *src, GDALDataType src_dt, int xs, int ys, void *dst, GDALDataType dst_dt,
+                    GSpacing pixel, GSpacing line)
+{
+    const int ss = GDALGetDataTypeSizeBytes(src_dt);
+    for (int r = 0; r < ys; r++)
+        GDALCopyWords64(static_cast<const uint8_t *>(src) + static_cast<size_t>(r) * xs * ss, src_dt, ss,
+                        static_cast<uint8_t *>(dst) + r * line, dst_dt, static_cast<int>(pixel), xs);
+}
+
+static bool ServeDirectly(GDALRWFlag rw, int xs, int ys, int bxs, int bys, GDALRasterIOExtraArg *extra)
+{
+    (void)extra;
+    return rw == GF_Read && xs == bxs && ys == bys && xs > 0 && ys > 0 &&
+           CPLTestBool(CPLGetConfigOption("H5CORO_WINDOW_READS", "YES"));
+}
+
+CPLErr H5CRasterBand::IRasterIO(GDALRWFlag rw, int xoff, int yoff, int xs, int ys, void *data, int bxs,
+                                int bys, GDALDataType bt, GSpacing pixel, GSpacing line,
+                                GDALRasterIOExtraArg *extra)
+{
+    auto *ds = static_cast<H5CDataset *>(poDS);
+    // a read within one block is served by the block cache
+    const bool one_block = xoff / nBlockXSize == (xoff + xs - 1) / nBlockXSize &&
+                           yoff / nBlockYSize == (yoff + ys - 1) / nBlockYSize;
+    if (!ServeDirectly(rw, xs, ys, bxs, bys, extra) || one_block)
+        return GDALRasterBand::IRasterIO(rw, xoff, yoff, xs, ys, data, bxs, bys, bt, pixel, line, extra);
+    const int es = static_cast<int>(ds->esize_);
+    if (bt == eDataType && pixel == es && line == pixel * xs)
+        return ds->ReadWindow({nBand - 1}, xoff, yoff, xs, ys, {data}) ? CE_None : CE_Failure;
+    std::vector<uint8_t> tmp;
+    try
+    {
+        tmp.resize(static_cast<size_t>(xs) * ys * es);
+    }
+    catch (const std::bad_alloc &)
+    {
+        return GDALRasterBand::IRasterIO(rw, xoff, yoff, xs, ys, data, bxs, bys, bt, pixel, line, extra);
+    }
+    if (!ds->ReadWindow({nBand - 1}, xoff, yoff, xs, ys, {tmp.data()}))
+        return CE_Failure;
+    CopyOut(tmp.data(), eDataType, xs, ys, data, bt, pixel, line);
+    return CE_None;
+}
+
+CPLErr H5CDataset::IRasterIO(GDALRWFlag rw, int xoff, int yoff, int xs, int ys, void *data, int bxs, int bys,
+                             GDALDataType bt, int nbands, int *bandmap, GSpacing pixel, GSpacing line,
+                             GSpacing bandspace, GDALRasterIOExtraArg *extra)
+{
+    if (!ServeDirectly(rw, xs, ys, bxs, bys, extra) || nbands < 1)
+        return GDALDataset::IRasterIO(rw, xoff, yoff, xs, ys, data, bxs, bys, bt, nbands, bandmap, pixel, line,
+                                      bandspace, extra);
+    const int es = static_cast<int>(esize_);
+    std::vector<int> bands(nbands);
+    for (int i = 0; i < nbands; i++)
+        bands[i] = bandmap[i] - 1;
+    const bool direct = bt == dt_ && pixel == es && line == pixel * xs;
+    std::vector<void *> bufs(nbands);
+    std::vector<uint8_t> tmp;
+    const size_t plane = static_cast<size_t>(xs) * ys * es;
+    if (direct)
+    {
+        for (int i = 0; i < nbands; i++)
+            bufs[i] = static_cast<uint8_t *>(data) + i * bandspace;
+    }
+    else
+    {
+        try
+        {
+            tmp.resize(plane * nbands);
+        }
+        catch (const std::bad_alloc &)
+        {
+            return GDALDataset::IRasterIO(rw, xoff, yoff, xs, ys, data, bxs, bys, bt, nbands, bandmap, pixel,
+                                          line, bandspace, extra);
+        }
+        for (int i = 0; i < nbands; i++)
+            bufs[i] = tmp.data() + i * plane;
+    }
+    if (!ReadWindow(bands, xoff, yoff, xs, ys, bufs))
+        return CE_Failure;
+    if (!direct)
+        for (int i = 0; i < nbands; i++)
+            CopyOut(bufs[i], dt_, xs, ys, static_cast<uint8_t *>(data) + i * bandspace, bt, pixel, line);
+    return CE_None;
+}
+
+CPLErr H5CDataset::GetGeoTransform(double *gt)
+{
+    memcpy(gt, gt_, sizeof gt_);
+    return has_gt_ ? CE_None : CE_Failure;
+}
+
+char **H5CDataset::GetMetadataDomainList()
+{
+    char **l = GDALDataset::GetMetadataDomainList();
+    if (!geoloc_.empty())
+        l = CSLAddString(l, "GEOLOCATION");
+    if (!other_datasets_.empty())
+        l = CSLAddString(l, "H5CORO_OTHER_DATASETS");
+    return l;
+}
+
+char **H5CDataset::GetMetadata(const char *domain)
+{
+    if (domain && EQUAL(domain, "GEOLOCATION") && !geoloc_.empty())
+        return geoloc_.List();
+    if (domain && EQUAL(domain, "H5CORO_OTHER_DATASETS"))
+        return other_datasets_.List();
+    return GDALDataset::GetMetadata(domain);
+}
+
+/* ---- georeferencing ------------------------------------------------------ */
+
+static bool Regular(const std::vector<double> &v, double &origin, double &step)
+{
+    const size_t n = v.size();
+    if (n < 2)
+        return false;
+    step = (v[n - 1] - v[0]) / static_cast<double>(n - 1);
+    if (step == 0 || !std::isfinite(step))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (std::fabs(v[i] - (v[0] + step * static_cast<double>(i))) > 1e-3 * std::fabs(step))
+            return false;
+    origin = v[0] - step / 2;
+    return true;
+}
+
+static bool LooksLikeLon(const std::string &name)
+{
+    std::string n = CPLString(CPLGetFilename(name.c_str())).tolower();
+    return n == "lon" || n == "longitude" || n == "x" || n.find("lon") == 0 || n == "xcoordinates" ||
+           n == "x_coordinates";
+}
+
+bool H5CDataset::CrsFromGridMapping(const std::string &gmpath, std::string *why)
+{
+    std::vector<Attr> a;
+    if (!ReadAttrs(file_->handle(), gmpath, a))
+    {
+        if (why)
+            *why = "grid mapping " + gmpath + " not readable";
+        return false;
+    }
+    OGRSpatialReference srs;
+    bool ok = false;
+    for (const char *key : {"crs_wkt", "spatial_ref", "esri_pe_string"})
+    {
+        const Attr *x = FindAttr(a, key);
+        if (!ok && x && x->is_string && !x->text.empty())
+            ok = srs.SetFromUserInput(x->text.c_str(),
+                                      OGRSpatialReference::SET_FROM_USER_INPUT_LIMITATIONS_get()) == OGRERR_NONE;
+    }
+    if (!ok)
+    {
+        const Attr *x = FindAttr(a, "epsg_code");
+        if (!x)
+            x = FindAttr(a, "EPSG");
+        if (x && x->numeric && !x->ints.empty() && x->ints[0] > 0)
+            ok = srs.importFromEPSG(static_cast<int>(x->ints[0])) == OGRERR_NONE;
+        else if (x && x->is_string && !x->text.empty())
+        {
+            std::string s = x->text;
+            if (s.find(':') == std::string::npos)
+                s = "EPSG:" + s;
+            ok = srs.SetFromUserInput(s.c_str()) == OGRERR_NONE;
+        }
+    }
+    if (!ok)
+    {
+        const Attr *g = FindAttr(a, "grid_mapping_name");
+        auto num = [&](const char *k, double def) {
+            const Attr *x = FindAttr(a, k);
+            return x && x->numeric && !x->nums.empty() ? x->nums[0] : def;
+        };
+        auto num2 = [&](const char *k, int i, double def) {
+            const Attr *x = FindAttr(a, k);
+            return x && x->numeric && static_cast<int>(x->nums.size()) > i ? x->nums[i] : def;
+        };
+        if (g && g->is_string)
+        {
+            const std::string gm = g->text;
+            const double fe = num("false_easting", 0), fn = num("false_northing", 0);
+            const double lat0 = num("latitude_of_projection_origin", 0);
+            const double lon0 = num("longitude_of_central_meridian", num("longitude_of_projection_origin", 0));
+            bool proj = true;
+            if (gm == "latitude_longitude")
+                proj = false;
+            else if (gm == "transverse_mercator")
+                srs.SetTM(lat0, lon0, num("scale_factor_at_central_meridian", 1), fe, fn);
+            else if (gm == "polar_stereographic")
+            {
+                const double slat = num("standard_parallel", std::nan(""));
+                const double vlon = num("straight_vertical_longitude_from_pole", lon0);
+                if (!std::isnan(slat))
+                    srs.SetPS(slat, vlon, 1.0, fe, fn);
+                else
+                    srs.SetPS(lat0, vlon, num("scale_factor_at_projection_origin", 1), fe, fn);
+            }
+            else if (gm == "lambert_conformal_conic")
+            {
+                const double p1 = num2("standard_parallel", 0, lat0), p2 = num2("standard_parallel", 1, p1);
+                srs.SetLCC(p1, p2, lat0, lon0, fe, fn);
+            }
+            else if (gm == "albers_conical_equal_area")
+            {
+                const double p1 = num2("standard_parallel", 0, lat0), p2 = num2("standard_parallel", 1, p1);
+                srs.SetACEA(p1, p2, lat0, lon0, fe, fn);
+            }
+            else if (gm == "lambert_azimuthal_equal_area")
+                srs.SetLAEA(lat0, lon0, fe, fn);
+            else if (gm == "mercator")
+            {
+                const double sp = num("standard_parallel", std::nan(""));
+                if (!std::isnan(sp))
+                    srs.SetMercator2SP(sp, 0, lon0, fe, fn);
+                else
+                    srs.SetMercator(0, lon0, num("scale_factor_at_projection_origin", 1), fe, fn);
+            }
+            else
+            {
+                if (why)
+                    *why = "grid_mapping_name " + gm + " not handled";
+                return false;
+            }
+            const double a_ = num("semi_major_axis", 6378137.0);
+            double invf = num("inverse_flattening", -1);
+            const double b_ = num("semi_minor_axis", -1);
+            if (invf < 0)
+                invf = b_ > 0 && b_ != a_ ? a_ / (a_ - b_) : (b_ > 0 ? 0.0 : 298.257223563);
+            if (a_ == 6378137.0 && std::fabs(invf - 298.257223563) < 1e-6)
+                srs.SetWellKnownGeogCS("WGS84");
+            else
+                srs.SetGeogCS("unknown", "unknown", "unknown", a_, invf);
+            (void)proj;
+            ok = true;
+        }
+    }
+    if (ok)
+    {
+        srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+        srs_ = srs;
+    }
+    return ok;
+}
+
+void H5CDataset::FindGeoreferencing(const std::vector<Attr> &attrs)
+{
+    if (ydim_ < 0)
+        return;
+    h5c_file *f = file_->handle();
+    const uint64_t nx = info_.dims[xdim_], ny = info_.dims[ydim_];
+    std::string xpath, ypath;
+
+    auto dims_of = [&](const std::string &p, std::vector<uint64_t> &dims) -> bool {
+        h5c_error err;
+        memset(&err, 0, sizeof err);
+        h5c_dataset *d = h5c_dataset_open(f, p.c_str(), &err);
+        if (!d)
+            return false;
+        h5c_info in;
+        h5c_dataset_info(d, &in);
+        dims.assign(in.dims, in.dims + std::max(in.rank, 0));
+        const bool numeric = in.type && (in.type->cls == H5C_INTEGER || in.type->cls == H5C_FLOAT);
+        h5c_dataset_close(d);
+        return numeric;
+    };
+    auto is1d = [&](const std::string &p, uint64_t n) {
+        std::vector<uint64_t> d;
+        return !p.empty() && dims_of(p, d) && d.size() == 1 && d[0] == n;
+    };
+
+    // 1. HDF5 dimension scales
+    const Attr *dl = FindAttr(attrs, "DIMENSION_LIST");
+    if (dl && static_cast<int>(dl->ref_lists.size()) == info_.rank)
+    {
+        auto pick = [&](int dim, uint64_t n) -> std::string {
+            for (uint64_t r : dl->ref_lists[dim])
+            {
+                std::string p = file_->PathOfAddr(r);
+                if (is1d(p, n))
+                    return p;
+            }
+            return std::string();
+        };
+        xpath = pick(xdim_, nx);
+        ypath = pick(ydim_, ny);
+    }
+    // 2. CF coordinates
+    const Attr *coords = FindAttr(attrs, "coordinates");
+    std::vector<std::string> two_d;
+    if (coords && coords->is_string)
+    {
+        const CPLStringList toks(CSLTokenizeString2(coords->text.c_str(), " ", 0));
+        for (int i = 0; i < toks.size(); i++)
+        {
+            const std::string p = ResolvePath(dspath_, toks[i]);
+            std::vector<uint64_t> d;
+            if (!dims_of(p, d))
+                continue;
+            if (d.size() == 2 && d[0] == ny && d[1] == nx)
+                two_d.push_back(p);
+            if (d.size() != 1)
+                continue;
+            const bool lonish = LooksLikeLon(p);
+            if (xpath.empty() && d[0] == nx && (lonish || nx != ny))
+                xpath = p;
+            else if (ypath.empty() && d[0] == ny && (!lonish || nx != ny))
+                ypath = p;
+        }
+    }
+    // 3. well-known names in the dataset's group, then the root
+    auto by_name = [&](std::initializer_list<const char *> names, uint64_t n) -> std::string {
+        for (const std::string &grp : {ParentOf(dspath_), std::string("/")})
+            for (const char *nm : names)
+            {
+                const std::string p = grp == "/" ? std::string("/") + nm : grp + "/" + nm;
+                if (p != dspath_ && is1d(p, n))
+                    return p;
+            }
+        return std::string();
+    };
+    if (xpath.empty())
+        xpath = by_name({"x", "lon", "longitude", "xCoordinates", "x_coordinates", "X", "Longitude"}, nx);
+    if (ypath.empty())
+        ypath = by_name({"y", "lat", "latitude", "yCoordinates", "y_coordinates", "Y", "Latitude"}, ny);
+
+    // CRS from the grid mapping
+    std::string gmpath;
+    const Attr *gm = FindAttr(attrs, "grid_mapping");
+    if (gm && gm->is_string && !gm->text.empty())
+    {
+        std::string name = gm->text;
+        size_t colon = name.find(':');  // "crs: x y" form
+        if (colon != std::string::npos)
+            name = name.substr(0, colon);
+        gmpath = ResolvePath(dspath_, name);
+        std::string why;
+        if (!CrsFromGridMapping(gmpath, &why))
+        {
+            CPLDebug("H5CORO", "%s: grid mapping %s gives no CRS %s", dspath_.c_str(), gmpath.c_str(), why.c_str());
+            if (!CrsFromGridMapping(ResolvePath("/x", name), nullptr))
+                gmpath.clear();
+        }
+    }
+
+    std::vector<double> xv, yv;
+    double x0, dx, y0, dy;
+    if (!xpath.empty() && !ypath.empty() && ReadAsDouble(f, xpath, xv) && ReadAsDouble(f, ypath, yv) &&
+        Regular(xv, x0, dx) && Regular(yv, y0, dy))
+    {
+        gt_[0] = x0; gt_[1] = dx; gt_[2] = 0;
+        gt_[3] = y0; gt_[4] = 0; gt_[5] = dy;
+        has_gt_ = true;
+        CPLDebug("H5CORO", "%s: geotransform from %s and %s", dspath_.c_str(), xpath.c_str(), ypath.c_str());
+        if (srs_.IsEmpty())
+        {
+            std::vector<Attr> xa;
+            ReadAttrs(f, xpath, xa);
+            const Attr *u = FindAttr(xa, "units");
+            const bool deg = (u && u->is_string && STARTS_WITH_CI(u->text.c_str(), "degree")) ||
+                             (LooksLikeLon(xpath) && CPLString(CPLGetFilename(xpath.c_str())).tolower() != "x");
+            if (deg)
+            {
+                srs_.SetWellKnownGeogCS("WGS84");
+                srs_.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+            }
+        }
+    }
+    else if (!gmpath.empty())
+    {
+        std::vector<Attr> ga;
+        ReadAttrs(f, gmpath, ga);
+        const Attr *g = FindAttr(ga, "GeoTransform");
+        if (g)
+        {
+            std::vector<double> v = g->nums;
+            if (g->is_string)
+            {
+                const CPLStringList toks(CSLTokenizeString2(g->text.c_str(), " ,", 0));
+                v.clear();
+                for (int i = 0; i < toks.size(); i++)
+                    v.push_back(CPLAtof(toks[i]));
+            }
+            if (v.size() == 6)
+            {
+                memcpy(gt_, v.data(), sizeof gt_);
+                has_gt_ = true;
+            }
+        }
+    }
+
+    // 2-D latitude/longitude arrays: geolocation arrays
+    if (!has_gt_ && two_d.size() >= 2)
+    {
+        std::string lon, lat;
+        for (const auto &p : two_d)
+        {
+            if (LooksLikeLon(p) && lon.empty())
+                lon = p;
+            else if (lat.empty())
+                lat = p;
+        }
+        if (!lon.empty() && !lat.empty())
+        {
+            auto sub = [&](const std::string &p) {
+                return CPLSPrintf("%s\"%s\":%s", PREFIX, file_->path().c_str(), DisplayDsPath(p).c_str());
+            };
+            OGRSpatialReference wgs;
+            wgs.SetWellKnownGeogCS("WGS84");
+            char *wkt = nullptr;
+            wgs.exportToWkt(&wkt);
+            geoloc_.SetNameValue("SRS", wkt);
+            CPLFree(wkt);
+            geoloc_.SetNameValue("X_DATASET", sub(lon));
+            geoloc_.SetNameValue("X_BAND", "1");
+            geoloc_.SetNameValue("Y_DATASET", sub(lat));
+            geoloc_.SetNameValue("Y_BAND", "1");
+            geoloc_.SetNameValue("PIXEL_OFFSET", "0");
+            geoloc_.SetNameValue("PIXEL_STEP", "1");
+            geoloc_.SetNameValue("LINE_OFFSET", "0");
+            geoloc_.SetNameValue("LINE_STEP", "1");
+        }
+    }
+}
+
+/* ---- open ---------------------------------------------------------------- */
+
+static bool NumericInfo(const h5c_info &in, std::string *why)
+{
+    if (in.rank < 1)
+    {
+        if (why)
+            *why = in.rank == 0 ? "scalar" : "null dataspace";
+        return false;
+    }
+    if (MapType(in.type, nullptr, why) == GDT_Unknown)
+        return false;
+    return true;
+}
+
+H5CDataset *H5CDataset::OpenRaster(const std::shared_ptr<H5File> &file, const std::string &dspath,
+                                   const std::string &display, GDALOpenInfo *oi, bool explicit_name)
+{
+    auto fail = [&](CPLErrorNum num, const std::string &msg) -> H5CDataset * {
+        if (explicit_name)
+            CPLError(CE_Failure, num, "H5CORO: %s: %s", display.c_str(), msg.c_str());
+        else
+            CPLDebug("H5CORO", "declining %s: %s", display.c_str(), msg.c_str());
+        return nullptr;
+    };
+    h5c_error err;
+    memset(&err, 0, sizeof err);
+    h5c_dataset *d = h5c_dataset_open(file->handle(), dspath.c_str(), &err);
+    if (!d)
+        return fail(err.code == H5C_ERR_NOT_FOUND ? CPLE_OpenFailed : CPLE_NotSupported, err.msg);
+    std::unique_ptr<H5CDataset> ds(new H5CDataset());
+    ds->file_ = file;
+    ds->ds_ = d;
+    ds->dspath_ = dspath;
+    h5c_dataset_info(d, &ds->info_);
+    const h5c_info &in = ds->info_;
+    std::string why;
+    if (!NumericInfo(in, &why))
+        return fail(CPLE_NotSupported, "not a numeric array: " + why);
+    if (in.layout == H5C_LAYOUT_VIRTUAL && !CPLTestBool(CPLGetConfigOption("H5CORO_VIRTUAL", "YES")))
+        return fail(CPLE_NotSupported, "virtual dataset");
+    if (!CoreCanRead(in, &why))
+        return fail(CPLE_NotSupported, why);
+    ds->dt_ = MapType(in.type, &ds->signed_byte_, nullptr);
+    ds->half_ = in.type->cls == H5C_FLOAT && in.type->size == 2;
+    ds->esize_ = ds->half_ ? 4 : h5c_dtype_mem_size(in.type);
+    if (ds->esize_ != static_cast<size_t>(GDALGetDataTypeSizeBytes(ds->dt_)))
+        return fail(CPLE_NotSupported, "unexpected memory element size");
+
+    const int rank = in.rank;
+    if (rank == 1)
+    {
+        ds->xdim_ = 0;
+        ds->ydim_ = -1;
+    }
+    else
+    {
+        int banddim = -1;
+        const char *bd = CSLFetchNameValue(oi ? oi->papszOpenOptions : nullptr, "BAND_DIM");
+        if (bd && !EQUAL(bd, "") && !EQUAL(bd, "AUTO"))
+        {
+            banddim = atoi(bd);
+            if (banddim < 0)
+                banddim += rank;
+            if (rank < 3 || banddim < 0 || banddim >= rank)
+            {
+                if (rank >= 3)
+                    return fail(CPLE_IllegalArg, CPLSPrintf("BAND_DIM=%s out of range for a %d-D dataset", bd, rank));
+                banddim = -1;
+            }
+        }
+        if (banddim >= 0 && rank == 3)
+        {
+            ds->banddims_ = {banddim};
+            std::vector<int> rest;
+            for (int k = 0; k < 3; k++)
+                if (k != banddim)
+                    rest.push_back(k);
+            ds->ydim_ = rest[0];
+            ds->xdim_ = rest[1];
+        }
+        else
+        {
+            if (banddim >= 0)
+                CPLError(CE_Warning, CPLE_NotSupported, "H5CORO: BAND_DIM applies to 3-D datasets; ignored");
+            for (int k = 0; k < rank - 2; k++)
+                ds->banddims_.push_back(k);
+            ds->ydim_ = rank - 2;
+            ds->xdim_ = rank - 1;
+        }
+    }
+    const uint64_t nx = in.dims[ds->xdim_];
+    const uint64_t ny = ds->ydim_ >= 0 ? in.dims[ds->ydim_] : 1;
+    uint64_t nb = 1;
+    for (int k : ds->banddims_)
+        nb *= in.dims[k];
+    if (nx == 0 || ny == 0 || nb == 0)
+        return fail(CPLE_NotSupported, "zero-sized dataset");
+    if (nx > INT_MAX || ny > INT_MAX || nb > 65536)
+        return fail(CPLE_NotSupported, "dimensions too large for a GDAL raster (use the multidimensional API)");
+    ds->nRasterXSize = static_cast<int>(nx);
+    ds->nRasterYSize = static_cast<int>(ny);
+
+    // blocks: the chunk shape clipped, or strips for contiguous/compact data
+    int bx, by;
+    if (in.layout == H5C_LAYOUT_CHUNKED)
+    {
+        bx = static_cast<int>(std::min<uint64_t>(in.chunk[ds->xdim_], nx));
+        by = ds->ydim_ >= 0 ? static_cast<int>(std::min<uint64_t>(in.chunk[ds->ydim_], ny)) : 1;
+        bx = std::max(bx, 1);
+        by = std::max(by, 1);
+    }
+    else
+    {
+        bx = static_cast<int>(nx);
+        const uint64_t rowbytes = nx * ds->esize_;
+        by = static_cast<int>(std::max<uint64_t>(1, std::min<uint64_t>(ny, (256 * 1024) / std::max<uint64_t>(rowbytes, 1))));
+    }
+
+    std::vector<Attr> attrs;
+    ReadAttrs(file->handle(), dspath, attrs);
+
+    for (int b = 1; b <= static_cast<int>(nb); b++)
+    {
+        auto *band = new H5CRasterBand(ds.get(), b, bx, by);
+        ds->SetBand(b, band);
+    }
+    // band-level values
+    double nodata = 0;
+    bool has_nodata = false;
+    int64_t nd_i = 0;
+    uint64_t nd_u = 0;
+    for (const char *k : {"_FillValue", "missing_value"})
+    {
+        const Attr *a = FindAttr(attrs, k);
+        if (!has_nodata && a && a->numeric && !a->nums.empty())
+        {
+            has_nodata = true;
+            nodata = a->nums[0];
+            nd_i = a->ints[0];
+            nd_u = a->uints[0];
+        }
+    }
+    if (!has_nodata && in.has_fill && in.fill && in.type->size <= 8 &&
+        CPLTestBool(CPLGetConfigOption("H5CORO_FILL_AS_NODATA", "YES")))
+    {
+        uint8_t v[8];
+        memcpy(v, in.fill, in.type->size);
+        if (in.type->big_endian)
+            std::reverse(v, v + in.type->size);
+        const h5c_dtype *t = in.type;
+        double d = 0;
+        switch (ds->dt_)
+        {
+            case GDT_Byte: d = ds->signed_byte_ ? static_cast<int8_t>(v[0]) : v[0]; nd_i = static_cast<int64_t>(d); nd_u = static_cast<uint64_t>(d); break;
+            case GDT_Int16: { int16_t x; memcpy(&x, v, 2); d = x; break; }
+            case GDT_UInt16: { uint16_t x; memcpy(&x, v, 2); d = x; break; }
+            case GDT_Int32: { int32_t x; memcpy(&x, v, 4); d = x; break; }
+            case GDT_UInt32: { uint32_t x; memcpy(&x, v, 4); d = x; break; }
+            case GDT_Int64: { int64_t x; memcpy(&x, v, 8); d = static_cast<double>(x); nd_i = x; break; }
+            case GDT_UInt64: { uint64_t x; memcpy(&x, v, 8); d = static_cast<double>(x); nd_u = x; break; }
+            case GDT_Float32: { float x; memcpy(&x, v, 4); d = x; break; }
+            case GDT_Float64: { memcpy(&d, v, 8); break; }
+            default: t = nullptr;
+        }
+        // an all-zero fill is HDF5's default, not a user's choice: skip it
+        bool allzero = true;
+        for (uint32_t k = 0; k < in.type->size; k++)
+            allzero = allzero && v[k] == 0;
+        if (t && !allzero)
+        {
+            has_nodata = true;
+            nodata = d;
+        }
+    }
+    const Attr *sf = FindAttr(attrs, "scale_factor");
+    const Attr *ao = FindAttr(attrs, "add_offset");
+    const Attr *un = FindAttr(attrs, "units");
+
+    CPLStringList md;
+    for (const auto &a : attrs)
+    {
+        if (a.name == "DIMENSION_LIST" || a.name == "REFERENCE_LIST" || (a.text.empty() && !a.is_string))
+            continue;
+        md.SetNameValue(a.name.c_str(), a.text.c_str());
+    }
+    for (int b = 1; b <= static_cast<int>(nb); b++)
+    {
+        auto *band = static_cast<H5CRasterBand *>(ds->GetRasterBand(b));
+        band->has_nodata_ = has_nodata;
+        band->nodata_ = nodata;
+        band->nodata_i64_ = nd_i;
+        band->nodata_u64_ = nd_u;
+        if (sf && sf->numeric && !sf->nums.empty())
+        {
+            band->has_scale_ = true;
+            band->scale_ = sf->nums[0];
+        }
+        if (ao && ao->numeric && !ao->nums.empty())
+        {
+            band->has_offset_ = true;
+            band->offset_ = ao->nums[0];
+        }
+        if (un && un->is_string)
+            band->unit_ = un->text;
+        band->SetMetadata(md.List());
+        if (ds->signed_byte_)
+            band->SetMetadataItem("PIXELTYPE", "SIGNEDBYTE", "IMAGE_STRUCTURE");
+        // band coordinates along the band dimension(s)
+        if (ds->banddims_.size() == 1)
+            band->SetMetadataItem("H5CORO_BAND_INDEX", CPLSPrintf("%d", b - 1));
+    }
+    ds->SetMetadata(md.List());
+    if (in.nfilters > 0)
+    {
+        for (int k = 0; k < in.nfilters; k++)
+            if (in.filters[k].id == 1)
+                ds->SetMetadataItem("COMPRESSION", "DEFLATE", "IMAGE_STRUCTURE");
+    }
+    if (ds->banddims_.size() > 0 || nb > 1)
+        ds->SetMetadataItem("INTERLEAVE", "BAND", "IMAGE_STRUCTURE");
+
+    ds->FindGeoreferencing(attrs);
+    ds->SetDescription(display.c_str());
+    return ds.release();
+}
+
+H5CDataset *H5CDataset::OpenListing(const std::shared_ptr<H5File> &file, const std::string &filename,
+                                    GDALOpenInfo *oi, bool &decline)
+{
+    decline = false;
+    std::string msg;
+    if (!file->List(msg))
+    {
+        CPLDebug("H5CORO", "declining %s: listing failed: %s", filename.c_str(), msg.c_str());
+        decline = true;
+        return nullptr;
+    }
+    struct Cand
+    {
+        std::string path;
+        std::vector<uint64_t> dims;
+        std::string words;
+    };
+    std::vector<Cand> cands;
+    CPLStringList others;
+    for (const auto &e : file->Entries())
+    {
+        if (!e.error.empty())
+        {
+            CPLDebug("H5CORO", "declining %s: %s: %s", filename.c_str(), e.path.c_str(), e.error.c_str());
+            decline = true;
+            return nullptr;
+        }
+        if (e.kind != H5C_KIND_DATASET)
+            continue;
+        h5c_error err;
+        memset(&err, 0, sizeof err);
+        h5c_dataset *d = h5c_dataset_open(file->handle(), e.path.c_str(), &err);
+        if (!d)
+        {
+            CPLDebug("H5CORO", "declining %s: %s", filename.c_str(), err.msg);
+            decline = true;
+            return nullptr;
+        }
+        h5c_info in;
+        h5c_dataset_info(d, &in);
+        std::string why;
+        const bool numeric = NumericInfo(in, &why);
+        if (numeric && !CoreCanRead(in, &why))
+        {
+            h5c_dataset_close(d);
+            CPLDebug("H5CORO", "declining %s: %s: %s", filename.c_str(), e.path.c_str(), why.c_str());
+            decline = true;
+            return nullptr;
+        }
+        if (numeric)
+            cands.push_back({e.path, std::vector<uint64_t>(in.dims, in.dims + in.rank), TypeWords(in.type)});
+        else
+        {
+            std::string shape;
+            for (int k = 0; k < in.rank; k++)
+                shape += (k ? "x" : "") + std::to_string(in.dims[k]);
+            char tb[64];
+            others.SetNameValue(DisplayDsPath(e.path).c_str(),
+                                CPLSPrintf("[%s] %s: %s", shape.c_str(), in.type ? h5c_dtype_str(in.type, tb, sizeof tb) : "?",
+                                           why.c_str()));
+        }
+        h5c_dataset_close(d);
+    }
+    int n2d = 0;
+    const Cand *only = nullptr;
+    for (const auto &c : cands)
+        if (c.dims.size() >= 2)
+        {
+            n2d++;
+            only = &c;
+        }
+    if (n2d == 1 && oi)
+    {
+        H5CDataset *r = OpenRaster(file, only->path, filename, oi, false);
+        if (!r)
+            decline = true;
+        return r;
+    }
+    std::unique_ptr<H5CDataset> ds(new H5CDataset());
+    ds->file_ = file;
+    CPLStringList sub;
+    int n = 0;
+    for (const auto &c : cands)
+    {
+        n++;
+        std::string shape;
+        for (size_t k = 0; k < c.dims.size(); k++)
+            shape += (k ? "x" : "") + std::to_string(c.dims[k]);
+        sub.SetNameValue(CPLSPrintf("SUBDATASET_%d_NAME", n),
+                         CPLSPrintf("%s\"%s\":%s", PREFIX, filename.c_str(), DisplayDsPath(c.path).c_str()));
+        sub.SetNameValue(CPLSPrintf("SUBDATASET_%d_DESC", n),
+                         CPLSPrintf("[%s] %s (%s)", shape.c_str(), DisplayDsPath(c.path).c_str(), c.words.c_str()));
+    }
+    ds->SetMetadata(sub.List(), "SUBDATASETS");
+    std::vector<Attr> attrs;
+    ReadAttrs(file->handle(), "/", attrs);
+    CPLStringList md;
+    for (const auto &a : attrs)
+        if (!a.text.empty() || a.is_string)
+            md.SetNameValue(a.name.c_str(), a.text.c_str());
+    ds->SetMetadata(md.List());
+    ds->other_datasets_ = others;
+    ds->SetDescription(filename.c_str());
+    return ds.release();
+}
+
+int H5CDataset::Identify(GDALOpenInfo *oi)
+{
+    const char *name = oi->pszFilename;
+    if (STARTS_WITH_CI(name, PREFIX))
+        return TRUE;
+    if (!CPLTestBool(CPLGetConfigOption("H5CORO_PREFER", "YES")))
+        return FALSE;
+    const bool remote = IsRemotePath(name);
+    if (!remote && !CPLTestBool(CPLGetConfigOption("H5CORO_LOCAL", "YES")))
+        return FALSE;
+    if (oi->nHeaderBytes >= 8)
+    {
+        if (HeaderHasSignature(oi, 1 << 30))
+            return TRUE;
+        // user blocks of 1024, 2048, ... bytes: look further when the
+        // header GDAL read stops short
+        if (oi->fpL && oi->nHeaderBytes >= 1024 && !SigAt(oi->pabyHeader, oi->nHeaderBytes, 0))
+        {
+            const int limit = HasHdf5Extension(name) ? 65536 : 2048;
+            if (oi->nHeaderBytes < limit + 8 && oi->TryToIngest(limit + 8))
+                return HeaderHasSignature(oi, limit);
+        }
+        return FALSE;
+    }
+    // GDAL could not read the header (a remote path its VSI layer could not
+    // open): let the core try if the name says HDF5
+    return remote && oi->fpL == nullptr && HasHdf5Extension(name);
+}
+
+GDALDataset *H5CDataset::Open(GDALOpenInfo *oi)
+{
+    if (!Identify(oi))
+        return nullptr;
+    const char *name = oi->pszFilename;
+    std::string filename, dspath;
+    const bool explicit_name = ParseName(name, filename, dspath);
+    if (!explicit_name)
+        filename = name;
+    else if (filename.empty())
+    {
+        CPLError(CE_Failure, CPLE_OpenFailed, "H5CORO: cannot parse %s (expected H5CORO:\"file\"://dataset)", name);
+        return nullptr;
+    }
+    if (oi->eAccess == GA_Update)
+    {
+        if (explicit_name)
+            CPLError(CE_Failure, CPLE_NotSupported, "H5CORO: the driver is read-only");
+        return nullptr;
+    }
+    const bool want_mdim = (oi->nOpenFlags & GDAL_OF_MULTIDIM_RASTER) != 0;
+    if (!want_mdim && (oi->nOpenFlags & GDAL_OF_RASTER) == 0)
+        return nullptr;
+
+    h5c_code code = H5C_OK;
+    std::string msg;
+    std::shared_ptr<H5File> file;
+    {
+        // on a plain path stay silent so that GDAL goes on to other drivers
+        CPLErrorStateBackuper keep_error_state;
+        if (!explicit_name)
+            CPLPushErrorHandler(CPLQuietErrorHandler);
+        file = H5File::Open(filename, code, msg);
+        if (!explicit_name)
+            CPLPopErrorHandler();
+    }
+    if (!file)
+    {
+        if (explicit_name)
+            CPLError(CE_Failure, code == H5C_ERR_UNSUPPORTED ? CPLE_NotSupported : CPLE_OpenFailed, "H5CORO: %s: %s",
+                     filename.c_str(), msg.c_str());
+        else
+            CPLDebug("H5CORO", "declining %s: %s", filename.c_str(), msg.c_str());
+        return nullptr;
+    }
+    if (want_mdim)
+    {
+        if (explicit_name && dspath != "/" && !dspath.empty())
+        {
+            CPLError(CE_Failure, CPLE_NotSupported, "H5CORO: the multidimensional API opens whole files");
+            return nullptr;
+        }
+        if (!explicit_name)
+        {
+            std::string m;
+            if (!file->List(m))
+            {
+                CPLDebug("H5CORO", "declining %s: %s", filename.c_str(), m.c_str());
+                return nullptr;
+            }
+        }
+        return OpenMultiDim(file, filename);
+    }
+    if (explicit_name && !dspath.empty() && dspath != "/")
+        return OpenRaster(file, dspath, name, oi, true);
+    bool decline = false;
+    H5CDataset *ds = OpenListing(file, filename, oi, decline);
+    if (!ds && explicit_name && decline)
+        CPLError(CE_Failure, CPLE_NotSupported, "H5CORO: %s: the file holds objects this driver cannot read",
+                 filename.c_str());
+    return ds;
+}
+
+}  // namespace
+
+/* ---- registration ---------------------------------------------------------- */
+
+#define H5CORO_EXPORT __attribute__((visibility("default")))
+extern "C" H5CORO_EXPORT void GDALRegister_H5CORO();
+
+void GDALRegister_H5CORO()
+{
+    if (!GDAL_CHECK_VERSION("H5CORO"))
+        return;
+    if (GDALGetDriverByName(DRIVER_NAME) != nullptr)
+        return;
+    auto *drv = new GDALDriver();
+    drv->SetDescription(DRIVER_NAME);
+    drv->SetMetadataItem(GDAL_DCAP_RASTER, "YES");
+    drv->SetMetadataItem(GDAL_DCAP_MULTIDIM_RASTER, "YES");
+    drv->SetMetadataItem(GDAL_DCAP_VIRTUALIO, "YES");
+    drv->SetMetadataItem(GDAL_DMD_SUBDATASETS, "YES");
+    drv->SetMetadataItem(GDAL_DMD_LONGNAME, "HDF5 / netCDF-4 through h5coro (cloud-optimized, read-only)");
+    drv->SetMetadataItem(GDAL_DMD_EXTENSIONS, "h5 hdf5 he5 nc");
+    drv->SetMetadataItem(GDAL_DMD_HELPTOPIC, "README.md");
+    drv->SetMetadataItem(GDAL_DMD_OPENOPTIONLIST,
+                         "<OpenOptionList>"
+                         "  <Option name='BAND_DIM' type='string' default='AUTO' description="
+                         "'For a 3-D dataset, index (0-based, negative counts from the end) of the dimension that "
+                         "becomes the bands; the other two are y and x. AUTO: all dimensions but the last two.'/>"
+                         "</OpenOptionList>");
+    drv->pfnIdentify = H5CDataset::Identify;
+    drv->pfnOpen = H5CDataset::Open;
+    GetGDALDriverManager()->RegisterDriver(drv);
+}
+
+extern "C" H5CORO_EXPORT void GDALRegisterMe();
+void GDALRegisterMe()
+{
+    GDALRegister_H5CORO();
+}

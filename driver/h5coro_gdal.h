@@ -1,0 +1,115 @@
+// h5coro_gdal.h - internal declarations shared by the H5CORO GDAL driver's
+// raster (h5coro_driver.cpp) and multidimensional (h5coro_mdim.cpp) parts.
+#ifndef H5CORO_GDAL_H
+#define H5CORO_GDAL_H
+
+#include "gdal_priv.h"
+#include "h5coro.h"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace h5cg
+{
+
+struct VsiBackend;
+
+// One open HDF5 file, shared by every GDAL object built on it.
+class H5File
+{
+  public:
+    struct Entry
+    {
+        std::string path;   // absolute, "/g/ds"
+        std::string name;
+        h5c_kind kind;
+        uint64_t addr;
+        std::string target;
+        std::string error;  // non-empty when the object could not be read
+    };
+
+    // path: anything GDAL accepts (local, /vsis3/, /vsicurl/, /vsizip/...).
+    // On failure returns null with code/msg set.
+    static std::shared_ptr<H5File> Open(const std::string &path, h5c_code &code, std::string &msg);
+    ~H5File();
+
+    h5c_file *handle() const { return f_; }
+    const std::string &path() const { return path_; }
+    const char *backend() const { return backend_name_; }
+
+    // Recursive listing of the whole file (cached). Returns false (with msg)
+    // when the walk failed.
+    bool List(std::string &msg);
+    const std::vector<Entry> &Entries() const { return entries_; }
+    // Object header address -> first path seen for it (hard links).
+    std::string PathOfAddr(uint64_t addr);
+
+  private:
+    H5File() = default;
+    h5c_file *f_ = nullptr;
+    std::string path_;
+    const char *backend_name_ = "core";
+    std::unique_ptr<VsiBackend> vsi_;
+    std::vector<std::unique_ptr<std::string>> strings_;  // h5c_remote strings
+    h5c_remote remote_{};
+    std::mutex mutex_;
+    bool listed_ = false;
+    bool list_ok_ = false;
+    std::string list_msg_;
+    std::vector<Entry> entries_;
+    std::map<uint64_t, std::string> addr2path_;
+};
+
+// A decoded attribute.
+struct Attr
+{
+    std::string name;
+    h5c_class cls = H5C_OPAQUE;
+    bool numeric = false;             // integer / float / enum / bitfield
+    bool is_string = false;
+    bool is_float = false;
+    std::vector<double> nums;         // numeric values
+    std::vector<int64_t> ints;        // integer values (exact)
+    std::vector<uint64_t> uints;
+    bool is_unsigned = false;
+    std::vector<std::string> strs;    // string values
+    std::vector<std::vector<uint64_t>> ref_lists;  // vlen of object references (DIMENSION_LIST)
+    std::vector<uint64_t> refs;       // object references
+    std::string text;                 // formatted value for metadata
+    int rank = 0;
+    std::vector<uint64_t> dims;
+    uint64_t nelem = 0;
+    std::string dtype;                // numpy notation
+};
+
+bool ReadAttrs(h5c_file *f, const std::string &path, std::vector<Attr> &out, std::string *msg = nullptr);
+const Attr *FindAttr(const std::vector<Attr> &attrs, const char *name);
+
+// GDAL data type of an HDF5 type, or GDT_Unknown with the reason.
+GDALDataType MapType(const h5c_dtype *t, bool *signed_byte, std::string *why);
+// Built-in HDF5 driver's wording of a type ("32-bit floating-point").
+std::string TypeWords(const h5c_dtype *t);
+// Filters and layouts the core decodes.
+bool CoreCanRead(const h5c_info &info, std::string *why);
+
+// Shortest decimal text that reads back to the same double.
+std::string FormatDouble(double v, bool single);
+
+// Resolve a name relative to a dataset's group ("crs", "../x", "/a/b").
+std::string ResolvePath(const std::string &dspath, const std::string &name);
+std::string ParentOf(const std::string &path);
+
+// Read a whole 1-D or N-D numeric dataset as doubles.
+bool ReadAsDouble(h5c_file *f, const std::string &path, std::vector<double> &out,
+                  std::vector<uint64_t> *dims = nullptr);
+
+// Multidimensional API entry point.
+GDALDataset *OpenMultiDim(const std::shared_ptr<H5File> &file, const std::string &display_name);
+
+}  // namespace h5cg
+
+#endif
