@@ -57,7 +57,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     h5c_error err;
     h5c_io *io = h5c_io_mem_open(data, size, &err);
     if (!io) return 0;
-    h5c_options opts = {1};
+    h5c_options opts;
+    memset(&opts, 0, sizeof opts);
+    opts.threads = 1;
     h5c_file *f = h5c_open_io(io, &opts, &err);
     if (!f) return 0;
     walk w = {f, 0};

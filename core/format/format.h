@@ -24,6 +24,7 @@
 #define H5C_MAX_TREE_DEPTH 64            /* B-tree / heap nesting */
 #define H5C_MAX_DTYPE_DEPTH 32           /* nested datatypes */
 #define H5C_MAX_LINK_DEPTH 40            /* soft-link hops per lookup */
+#define H5C_MAX_STAGING (1ull << 30)     /* file-order staging buffer of one read */
 
 /* ---- the open file ------------------------------------------------------ */
 
