@@ -18,6 +18,8 @@ Workloads:
   B3  a cold 512x512 window of B2.
   B4  three whole 1-D datasets of B1 (one h5c_read_many; GDAL multidim API).
   B5  B2 from a local file (h5coro vs GDAL and h5py, no network).
+  D1-D3  gdalinfo / gdalinfo -checksum / gdal_translate -srcwin on B1 and B2
+      through the H5CORO plugin vs the built-in driver (same commands).
 """
 import argparse
 import json
@@ -193,6 +195,12 @@ def workloads(h5coro, s3, local_b2, tmp):
           "-o", "/dev/null"],
          ["gdal_translate", "-q", "-srcwin", "0", "0", "512", "512", f'HDF5:"{b2}"://data',
           os.path.join(tmp, "b3.tif")], True),
+        # the same GDAL commands through the H5CORO plugin
+        ("D1", "gdalinfo 600-dataset file", None, ["gdalinfo", b1], True),
+        ("D2", "gdalinfo -checksum 4096^2", None, ["gdalinfo", "-checksum", f'H5CORO:"{b2}"://data'], True),
+        ("D3", "gdal_translate 512^2 window", None,
+         ["gdal_translate", "-q", "-srcwin", "0", "0", "512", "512", f'H5CORO:"{b2}"://data',
+          os.path.join(tmp, "d3.tif")], True),
         ("B4", "three 1-D datasets",
          [h5coro, "read", f"s3://{BUCKET}/b1.h5"] + B4_PATHS + ["--format", "bin", "-o", "/dev/null"],
          [PY, "-c", gdal_b4_script(b1)], True),
@@ -210,8 +218,10 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--only", help="comma-separated workloads, e.g. B2,B3")
     ap.add_argument("--json", default=None, help="also write the JSON here")
+    ap.add_argument("--plugin-dir", default=None, help="directory of gdal_H5CORO.so (default: next to --h5coro)")
     a = ap.parse_args()
     h5coro = os.path.abspath(a.h5coro)
+    a.plugin_dir = os.path.abspath(a.plugin_dir or os.path.join(os.path.dirname(h5coro), "driver"))
     os.makedirs(a.work, exist_ok=True)
     files = {"b1.h5": os.path.join(a.work, "b1.h5"), "b2.h5": os.path.join(a.work, "b2.h5")}
     if not os.path.exists(files["b1.h5"]):
@@ -231,8 +241,13 @@ def main():
             if only and wid not in only:
                 continue
             srv = servers if remote else None
-            r_ours = measure(ours, env, srv, a.runs)
-            r_gdal = measure(gdal, env, srv, a.runs)
+            if ours is None:  # a GDAL command: through the plugin vs the built-in driver
+                cmd_builtin = [x.replace('H5CORO:"', 'HDF5:"') for x in gdal]
+                r_ours = measure(gdal, dict(env, GDAL_DRIVER_PATH=a.plugin_dir), srv, a.runs)
+                r_gdal = measure(cmd_builtin, env, srv, a.runs)
+            else:
+                r_ours = measure(ours, env, srv, a.runs)
+                r_gdal = measure(gdal, env, srv, a.runs)
             row = {"workload": wid, "what": desc, "h5coro": r_ours, "gdal": r_gdal}
             if wid == "B5":
                 row["h5py"] = measure([PY, "-c", h5py_b5_script(files["b2.h5"])], env, None, a.runs)
@@ -260,7 +275,8 @@ def cell(r):
 
 def print_row(row):
     if not getattr(print_row, "header", False):
-        print("%-4s %-28s | %-32s | %-32s | %s" % ("", "workload", "h5coro", "GDAL HDF5 driver", "GDAL/h5coro"))
+        print("%-4s %-28s | %-32s | %-32s | %s" % ("", "workload", "h5coro (CLI; D*: GDAL+plugin)",
+                                                 "GDAL HDF5 driver", "GDAL/h5coro"))
         print_row.header = True
     print("%-4s %-28s | %-32s | %-32s | %s" % (row["workload"], row["what"], cell(row["h5coro"]), cell(row["gdal"]),
                                              row.get("ratio_gdal_over_h5coro", "-")), flush=True)
