@@ -136,10 +136,27 @@ class H5CDataset final : public GDALDataset
     void FindGeoreferencing(const std::vector<Attr> &attrs);
     bool CrsFromGridMapping(const std::string &gmpath, std::string *why);
     void MakeSlice(int band, int xoff, int yoff, int xs, int ys, h5c_slice &s) const;
+    // One region of one band (0-based) to read: xs*ys elements of the band
+    // type written to out as ys rows of `stride` elements.
+    struct Region
+    {
+        int band;
+        int xoff, yoff, xs, ys;
+        void *out;
+        int stride;
+    };
+    // Read regions through one plan (h5c_read for one, h5c_read_many for
+    // more), converting from the core's memory type where it differs.
+    bool ReadRegions(const std::vector<Region> &regs);
     // Read a window of several bands (0-based) through one plan into
     // per-band buffers laid out as ys rows of xs elements of the band type.
     bool ReadWindow(const std::vector<int> &bands, int xoff, int yoff, int xs, int ys,
                     const std::vector<void *> &bufs);
+    // Put into GDAL's block cache, with one plan, every block of the bands
+    // (1-based) that the window touches and the cache lacks. 1: all blocks
+    // are cached now; 0: not done (too many bytes for the cache), the caller
+    // reads another way; -1: error (reported).
+    int PrefetchBlocks(const std::vector<int> &bands, int xoff, int yoff, int xs, int ys);
 
     std::shared_ptr<H5File> file_;
     h5c_dataset *ds_ = nullptr;
@@ -253,31 +270,63 @@ void H5CDataset::MakeSlice(int band, int xoff, int yoff, int xs, int ys, h5c_sli
     }
 }
 
-bool H5CDataset::ReadWindow(const std::vector<int> &bands, int xoff, int yoff, int xs, int ys,
-                            const std::vector<void *> &bufs)
+static void HalfToFloat(const uint16_t *in, float *out, size_t n)
 {
-    const size_t n = bands.size();
+    for (size_t k = 0; k < n; k++)
+    {
+        const uint16_t h = in[k];
+        const int e = (h >> 10) & 0x1f, m = h & 0x3ff;
+        const float sg = (h & 0x8000) ? -1.0f : 1.0f;
+        if (e == 0)
+            out[k] = sg * std::ldexp(static_cast<float>(m), -24);
+        else if (e == 31)
+            out[k] = m ? std::numeric_limits<float>::quiet_NaN() : sg * std::numeric_limits<float>::infinity();
+        else
+            out[k] = sg * std::ldexp(static_cast<float>(m + 1024), e - 25);
+    }
+}
+
+bool H5CDataset::ReadRegions(const std::vector<Region> &regs)
+{
+    const size_t n = regs.size();
+    if (n == 0)
+        return true;
     std::vector<h5c_slice> slices(n);
     std::vector<h5c_request> reqs(n);
-    const size_t nelem = static_cast<size_t>(xs) * static_cast<size_t>(ys);
-    const size_t len = nelem * (half_ ? 2 : esize_);
-    std::vector<std::vector<uint16_t>> halves(half_ ? n : 0);
-    for (size_t i = 0; i < n; i++)
+    // regions the core cannot write in place (float16, or rows narrower
+    // than the output stride) go through a packed buffer first
+    std::vector<std::vector<uint8_t>> tmp(n);
+    const size_t mes = half_ ? 2 : esize_;  // bytes of one element in the core's memory type
+    try
     {
-        MakeSlice(bands[i], xoff, yoff, xs, ys, slices[i]);
-        memset(&reqs[i], 0, sizeof reqs[i]);
-        reqs[i].dataset = ds_;
-        reqs[i].slice = &slices[i];
-        if (half_)
-            halves[i].resize(nelem);
-        reqs[i].out = half_ ? static_cast<void *>(halves[i].data()) : bufs[i];
-        reqs[i].out_len = len;
+        for (size_t i = 0; i < n; i++)
+        {
+            const Region &r = regs[i];
+            const size_t nelem = static_cast<size_t>(r.xs) * static_cast<size_t>(r.ys);
+            MakeSlice(r.band, r.xoff, r.yoff, r.xs, r.ys, slices[i]);
+            memset(&reqs[i], 0, sizeof reqs[i]);
+            reqs[i].dataset = ds_;
+            reqs[i].slice = &slices[i];
+            if (half_ || r.stride != r.xs)
+            {
+                tmp[i].resize(nelem * mes);
+                reqs[i].out = tmp[i].data();
+            }
+            else
+                reqs[i].out = r.out;
+            reqs[i].out_len = nelem * mes;
+        }
+    }
+    catch (const std::bad_alloc &)
+    {
+        CPLError(CE_Failure, CPLE_OutOfMemory, "H5CORO: reading %s: out of memory", dspath_.c_str());
+        return false;
     }
     h5c_error err;
     memset(&err, 0, sizeof err);
     int rc;
     if (n == 1)
-        rc = h5c_read(ds_, &slices[0], reqs[0].out, len, &err);
+        rc = h5c_read(ds_, &slices[0], reqs[0].out, reqs[0].out_len, &err);
     else
         rc = h5c_read_many(file_->handle(), reqs.data(), n, &err);
     if (rc != 0)
@@ -293,23 +342,34 @@ bool H5CDataset::ReadWindow(const std::vector<int> &bands, int xoff, int yoff, i
         CPLError(CE_Failure, CPLE_FileIO, "H5CORO: reading %s: %s", dspath_.c_str(), msg.c_str());
         return false;
     }
-    for (size_t i = 0; i < halves.size(); i++)
+    for (size_t i = 0; i < n; i++)
     {
-        float *out = static_cast<float *>(bufs[i]);
-        for (size_t k = 0; k < nelem; k++)
+        if (tmp[i].empty())
+            continue;
+        const Region &r = regs[i];
+        const size_t rowin = static_cast<size_t>(r.xs) * mes;
+        const size_t rowout = static_cast<size_t>(r.stride) * esize_;
+        for (int y = 0; y < r.ys; y++)
         {
-            const uint16_t h = halves[i][k];
-            const int e = (h >> 10) & 0x1f, m = h & 0x3ff;
-            const float sg = (h & 0x8000) ? -1.0f : 1.0f;
-            if (e == 0)
-                out[k] = sg * std::ldexp(static_cast<float>(m), -24);
-            else if (e == 31)
-                out[k] = m ? std::numeric_limits<float>::quiet_NaN() : sg * std::numeric_limits<float>::infinity();
+            const uint8_t *src = tmp[i].data() + static_cast<size_t>(y) * rowin;
+            uint8_t *dst = static_cast<uint8_t *>(r.out) + static_cast<size_t>(y) * rowout;
+            if (half_)
+                HalfToFloat(reinterpret_cast<const uint16_t *>(src), reinterpret_cast<float *>(dst),
+                            static_cast<size_t>(r.xs));
             else
-                out[k] = sg * std::ldexp(static_cast<float>(m + 1024), e - 25);
+                memcpy(dst, src, rowin);
         }
     }
     return true;
+}
+
+bool H5CDataset::ReadWindow(const std::vector<int> &bands, int xoff, int yoff, int xs, int ys,
+                            const std::vector<void *> &bufs)
+{
+    std::vector<Region> regs(bands.size());
+    for (size_t i = 0; i < bands.size(); i++)
+        regs[i] = Region{bands[i], xoff, yoff, xs, ys, bufs[i], xs};
+    return ReadRegions(regs);
 }
 
 CPLErr H5CRasterBand::IReadBlock(int bx, int by, void *image)
@@ -318,21 +378,85 @@ CPLErr H5CRasterBand::IReadBlock(int bx, int by, void *image)
     const int xoff = bx * nBlockXSize, yoff = by * nBlockYSize;
     const int xs = std::min(nBlockXSize, nRasterXSize - xoff);
     const int ys = std::min(nBlockYSize, nRasterYSize - yoff);
-    const size_t es = ds->esize_;
-    if (xs == nBlockXSize)
+    if (xs < nBlockXSize || ys < nBlockYSize)
+        memset(image, 0, static_cast<size_t>(nBlockXSize) * nBlockYSize * ds->esize_);
+    return ds->ReadRegions({H5CDataset::Region{nBand - 1, xoff, yoff, xs, ys, image, nBlockXSize}}) ? CE_None
+                                                                                                   : CE_Failure;
+}
+
+int H5CDataset::PrefetchBlocks(const std::vector<int> &bands, int xoff, int yoff, int xs, int ys)
+{
+    if (xs <= 0 || ys <= 0 || xoff < 0 || yoff < 0 || xoff + xs > nRasterXSize || yoff + ys > nRasterYSize)
+        return 0;
+    struct Missing
     {
-        if (ys < nBlockYSize)
-            memset(image, 0, static_cast<size_t>(nBlockXSize) * nBlockYSize * es);
-        return ds->ReadWindow({nBand - 1}, xoff, yoff, xs, ys, {image}) ? CE_None : CE_Failure;
+        GDALRasterBand *band;
+        int bx, by;
+        GDALRasterBlock *blk;
+    };
+    std::vector<Missing> missing;
+    GIntBig bytes = 0;
+    for (int b : bands)
+    {
+        GDALRasterBand *band = GetRasterBand(b);
+        if (!band)
+            return 0;
+        int bw = 0, bh = 0;
+        band->GetBlockSize(&bw, &bh);
+        if (bw <= 0 || bh <= 0)
+            return 0;
+        for (int by = yoff / bh; by <= (yoff + ys - 1) / bh; by++)
+            for (int bx = xoff / bw; bx <= (xoff + xs - 1) / bw; bx++)
+            {
+                if (GDALRasterBlock *blk = band->TryGetLockedBlockRef(bx, by))
+                {
+                    blk->DropLock();
+                    continue;
+                }
+                missing.push_back(Missing{band, bx, by, nullptr});
+                bytes += static_cast<GIntBig>(bw) * bh * static_cast<GIntBig>(esize_);
+            }
     }
-    std::vector<uint8_t> tmp(static_cast<size_t>(xs) * ys * es);
-    if (!ds->ReadWindow({nBand - 1}, xoff, yoff, xs, ys, {tmp.data()}))
-        return CE_Failure;
-    memset(image, 0, static_cast<size_t>(nBlockXSize) * nBlockYSize * es);
-    for (int r = 0; r < ys; r++)
-        memcpy(static_cast<uint8_t *>(image) + static_cast<size_t>(r) * nBlockXSize * es,
-               tmp.data() + static_cast<size_t>(r) * xs * es, static_cast<size_t>(xs) * es);
-    return CE_None;
+    if (missing.empty())
+        return 1;
+    // the blocks stay locked while they are read: never pin more than the
+    // cache can hold
+    if (bytes > GDALGetCacheMax64() / 2)
+        return 0;
+    auto release = [&](bool evict)
+    {
+        for (auto &m : missing)
+            if (m.blk)
+            {
+                m.blk->DropLock();
+                if (evict)
+                    m.band->FlushBlock(m.bx, m.by, FALSE);
+                m.blk = nullptr;
+            }
+    };
+    std::vector<Region> regs;
+    regs.reserve(missing.size());
+    for (auto &m : missing)
+    {
+        m.blk = m.band->GetLockedBlockRef(m.bx, m.by, TRUE);
+        void *data = m.blk ? m.blk->GetDataRef() : nullptr;
+        if (!data)
+        {
+            release(true);
+            return -1;
+        }
+        int bw = 0, bh = 0;
+        m.band->GetBlockSize(&bw, &bh);
+        const int bxoff = m.bx * bw, byoff = m.by * bh;
+        const int bxs = std::min(bw, nRasterXSize - bxoff);
+        const int bys = std::min(bh, nRasterYSize - byoff);
+        if (bxs < bw || bys < bh)
+            memset(data, 0, static_cast<size_t>(bw) * bh * esize_);
+        regs.push_back(Region{m.band->GetBand() - 1, bxoff, byoff, bxs, bys, data, bw});
+    }
+    const bool ok = ReadRegions(regs);
+    release(!ok);  // on failure the blocks hold no data: drop them from the cache
+    return ok ? 1 : -1;
 }
 
 // Copy a packed xs*ys buffer of type src_dt into the caller's buffer.
@@ -345,23 +469,40 @@ static void CopyOut(const void *src, GDALDataType src_dt, int xs, int ys, void *
                         static_cast<uint8_t *>(dst) + r * line, dst_dt, static_cast<int>(pixel), xs);
 }
 
-static bool ServeDirectly(GDALRWFlag rw, int xs, int ys, int bxs, int bys, GDALRasterIOExtraArg *extra)
+static bool WindowReads(GDALRWFlag rw, int xs, int ys, int bxs, int bys)
 {
-    (void)extra;
-    return rw == GF_Read && xs == bxs && ys == bys && xs > 0 && ys > 0 &&
+    return rw == GF_Read && xs > 0 && ys > 0 && bxs > 0 && bys > 0 &&
            CPLTestBool(CPLGetConfigOption("H5CORO_WINDOW_READS", "YES"));
 }
 
+// A resampled read samples every block of the window when the step between
+// sampled source pixels is no more than a block.
+static bool TouchesAllBlocks(int xs, int ys, int bxs, int bys, int bw, int bh)
+{
+    return static_cast<double>(xs) / bxs <= bw && static_cast<double>(ys) / bys <= bh;
+}
+
+// Window reads: the blocks the window touches that GDAL's block cache lacks
+// are fetched, for all bands at once, with one plan straight into the cache;
+// then GDAL's default IRasterIO serves the window from the cache (repeats and
+// one-row-at-a-time readers such as GDALChecksumImage hit the cache). A window
+// whose missing blocks would not fit in the cache is read with one plan into
+// the caller's buffer instead.
 CPLErr H5CRasterBand::IRasterIO(GDALRWFlag rw, int xoff, int yoff, int xs, int ys, void *data, int bxs,
                                 int bys, GDALDataType bt, GSpacing pixel, GSpacing line,
                                 GDALRasterIOExtraArg *extra)
 {
     auto *ds = static_cast<H5CDataset *>(poDS);
-    // a read within one block is served by the block cache
+    if (!WindowReads(rw, xs, ys, bxs, bys) || !TouchesAllBlocks(xs, ys, bxs, bys, nBlockXSize, nBlockYSize))
+        return GDALRasterBand::IRasterIO(rw, xoff, yoff, xs, ys, data, bxs, bys, bt, pixel, line, extra);
+    const int got = ds->PrefetchBlocks({nBand}, xoff, yoff, xs, ys);
+    if (got < 0)
+        return CE_Failure;
     const bool one_block = xoff / nBlockXSize == (xoff + xs - 1) / nBlockXSize &&
                            yoff / nBlockYSize == (yoff + ys - 1) / nBlockYSize;
-    if (!ServeDirectly(rw, xs, ys, bxs, bys, extra) || one_block)
+    if (got > 0 || xs != bxs || ys != bys || one_block)
         return GDALRasterBand::IRasterIO(rw, xoff, yoff, xs, ys, data, bxs, bys, bt, pixel, line, extra);
+    // too big for the cache: one plan into the caller's buffer
     const int es = static_cast<int>(ds->esize_);
     if (bt == eDataType && pixel == es && line == pixel * xs)
         return ds->ReadWindow({nBand - 1}, xoff, yoff, xs, ys, {data}) ? CE_None : CE_Failure;
@@ -384,9 +525,20 @@ CPLErr H5CDataset::IRasterIO(GDALRWFlag rw, int xoff, int yoff, int xs, int ys, 
                              GDALDataType bt, int nbands, int *bandmap, GSpacing pixel, GSpacing line,
                              GSpacing bandspace, GDALRasterIOExtraArg *extra)
 {
-    if (!ServeDirectly(rw, xs, ys, bxs, bys, extra) || nbands < 1)
+    int bw = 0, bh = 0;
+    if (nbands >= 1 && GetRasterBand(bandmap[0]))
+        GetRasterBand(bandmap[0])->GetBlockSize(&bw, &bh);
+    if (!WindowReads(rw, xs, ys, bxs, bys) || nbands < 1 || bw <= 0 ||
+        !TouchesAllBlocks(xs, ys, bxs, bys, bw, bh))
         return GDALDataset::IRasterIO(rw, xoff, yoff, xs, ys, data, bxs, bys, bt, nbands, bandmap, pixel, line,
                                       bandspace, extra);
+    const int got = PrefetchBlocks(std::vector<int>(bandmap, bandmap + nbands), xoff, yoff, xs, ys);
+    if (got < 0)
+        return CE_Failure;
+    if (got > 0 || xs != bxs || ys != bys)
+        return GDALDataset::IRasterIO(rw, xoff, yoff, xs, ys, data, bxs, bys, bt, nbands, bandmap, pixel, line,
+                                      bandspace, extra);
+    // too big for the cache: one plan into the caller's buffer
     const int es = static_cast<int>(esize_);
     std::vector<int> bands(nbands);
     for (int i = 0; i < nbands; i++)
