@@ -7,7 +7,7 @@
 #include <string.h>
 
 #define MAX_LIST_DEPTH 512
-#define WARM_THREADS 32                   /* concurrent header reads while warming */
+#define WARM_THREADS 64                   /* concurrent header reads while warming */
 #define WARM_SKIP_BELOW ((uint64_t)4 << 20) /* the speculative read holds it all */
 
 typedef struct addr_set {
