@@ -8,7 +8,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <pthread.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "h5coro.h"
@@ -1097,6 +1099,57 @@ static double now_s(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* Progress of a large read on a terminal: bytes fetched so far (the stored
+ * size is not known up front, so no percentage), redrawn 5 times a second. */
+typedef struct progress {
+    h5c_file *f;
+    int n;
+    double t0;
+    volatile int done;
+    pthread_mutex_t lock;
+    pthread_cond_t cv;
+} progress;
+
+static void *progress_loop(void *arg)
+{
+    progress *p = arg;
+    pthread_mutex_lock(&p->lock);
+    while (!p->done) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += 200000000L;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&p->cv, &p->lock, &ts);
+        h5c_stats st;
+        h5c_file_stats(p->f, &st);
+        fprintf(stderr, "\rh5coro: reading %d dataset(s): %.1f MB fetched in %" PRIu64 " requests, %.1f s ", p->n,
+                st.bytes / 1e6, st.requests, now_s() - p->t0);
+    }
+    pthread_mutex_unlock(&p->lock);
+    fputc('\n', stderr);
+    return NULL;
+}
+
+/* Read with a progress line when stderr is a terminal and the read is big. */
+static int read_many_progress(h5c_file *f, h5c_request *reqs, int n, uint64_t bytes, h5c_error *e)
+{
+    progress p = {f, n, now_s(), 0, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER};
+    pthread_t tid;
+    int show = bytes >= (64u << 20) && isatty(STDERR_FILENO) && pthread_create(&tid, NULL, progress_loop, &p) == 0;
+    int rc = h5c_read_many(f, reqs, (size_t)n, e);
+    if (show) {
+        pthread_mutex_lock(&p.lock);
+        p.done = 1;
+        pthread_cond_signal(&p.cv);
+        pthread_mutex_unlock(&p.lock);
+        pthread_join(tid, NULL);
+    }
+    return rc;
+}
+
 static int cmd_read(const read_opts *o, const char *const *paths, int npaths)
 {
     int rc = EXIT_OK;
@@ -1123,7 +1176,9 @@ static int cmd_read(const read_opts *o, const char *const *paths, int npaths)
     }
     h5c_error e;
     error_init(&e);
-    if (rc == EXIT_OK && nreq && h5c_read_many(f, reqs, (size_t)nreq, &e) != 0) {
+    uint64_t want = 0;
+    for (int k = 0; k < nreq; k++) want += reqs[k].out_len;
+    if (rc == EXIT_OK && nreq && read_many_progress(f, reqs, nreq, want, &e) != 0) {
         for (int k = 0, i = 0; k < nreq && rc == EXIT_OK; k++, i++) {
             while (items[i].d != reqs[k].dataset) i++; /* requests follow items in order */
             if (reqs[k].status != 0) rc = lib_error(&reqs[k].err, items[i].path);
