@@ -132,13 +132,7 @@ static int read_header(ea *a, h5c_error *err)
     a->max_idx_set = h5c_cur_len(&c);
     h5c_cur_len(&c); /* elements realized */
     a->iblk_addr = h5c_cur_addr(&c);
-    int rc = 0;
-    if (!h5c_cur_ok(&c) || memcmp(sig, "EAHD", 4) != 0)
-        rc = H5C_FMT(err, "extensible array at 0x%llx: bad header signature", (unsigned long long)a->hdr_addr);
-    else if (h5c_check_sum(buf, len - 4, a->hdr_addr, "extensible array header", err) != 0)
-        rc = -1;
-    else if (version != 0)
-        rc = H5C_UNSUP(err, "extensible array version %u (at 0x%llx)", version, (unsigned long long)a->hdr_addr);
+    int rc = h5c_cidx_check_header(buf, len, h5c_cur_ok(&c) && sig, "EAHD", version, "extensible array", a->hdr_addr, err);
     free(buf);
     if (rc != 0) return rc;
 

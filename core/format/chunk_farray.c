@@ -144,13 +144,7 @@ static int read_header(fa *a, h5c_error *err)
     unsigned page_bits = h5c_cur_u8(&c);
     a->nelmts = h5c_cur_len(&c);
     a->dblk_addr = h5c_cur_addr(&c);
-    int rc = 0;
-    if (!h5c_cur_ok(&c) || memcmp(sig, "FAHD", 4) != 0)
-        rc = H5C_FMT(err, "fixed array at 0x%llx: bad header signature", (unsigned long long)a->hdr_addr);
-    else if (h5c_check_sum(buf, len - 4, a->hdr_addr, "fixed array header", err) != 0)
-        rc = -1;
-    else if (version != 0)
-        rc = H5C_UNSUP(err, "fixed array version %u (at 0x%llx)", version, (unsigned long long)a->hdr_addr);
+    int rc = h5c_cidx_check_header(buf, len, h5c_cur_ok(&c) && sig, "FAHD", version, "fixed array", a->hdr_addr, err);
     free(buf);
     if (rc != 0) return rc;
 

@@ -4,6 +4,8 @@
  * chunk_earray.c and chunk_btree2.c. */
 #include "chunk_index.h"
 
+#include <stdio.h>
+
 #include <string.h>
 
 /* a * b, saturating at UINT64_MAX. */
@@ -249,5 +251,17 @@ int h5c_cidx_check_client(const h5c_cidx *x, const char *what, uint64_t hdr_addr
         return H5C_FMT(err, "%s at 0x%llx: entry size %u does not fit client ID %u", what,
                        (unsigned long long)hdr_addr, esize, client);
     *cs_len = client == 1 ? esize - so - 4 : 0;
+    return 0;
+}
+
+int h5c_cidx_check_header(const uint8_t *buf, size_t len, int parsed_ok, const char *sig, unsigned version,
+                          const char *what, uint64_t hdr_addr, h5c_error *err)
+{
+    char label[64];
+    snprintf(label, sizeof label, "%s header", what);
+    if (!parsed_ok || len < 8 || memcmp(buf, sig, 4) != 0)
+        return H5C_FMT(err, "%s at 0x%llx: bad header signature", what, (unsigned long long)hdr_addr);
+    if (h5c_check_sum(buf, len - 4, hdr_addr, label, err) != 0) return -1;
+    if (version != 0) return H5C_UNSUP(err, "%s version %u (at 0x%llx)", what, version, (unsigned long long)hdr_addr);
     return 0;
 }

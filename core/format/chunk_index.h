@@ -71,6 +71,12 @@ static inline unsigned h5c_cidx_size_len(uint64_t chunk_bytes)
 /* Fixed and extensible arrays: client ID 0 stores addresses only, 1 adds
  * the stored size (*cs_len bytes) and a filter mask. Checks the client ID and
  * element size against the dataset; `what` names the structure. */
+/* Fixed and extensible array headers: `sig` and the checksum over buf
+ * (len bytes, checksum last) verified, then version 0 required. parsed_ok is
+ * the cursor state after reading the fields. */
+int h5c_cidx_check_header(const uint8_t *buf, size_t len, int parsed_ok, const char *sig, unsigned version,
+                          const char *what, uint64_t hdr_addr, h5c_error *err);
+
 int h5c_cidx_check_client(const h5c_cidx *x, const char *what, uint64_t hdr_addr, unsigned client,
                           unsigned esize, unsigned *cs_len, h5c_error *err);
 
