@@ -53,6 +53,9 @@ static const char USAGE[] =
     "      requests and bytes it fetched.\n"
     "  -v, --verbose (any command)\n"
     "      Log each remote request (range, bytes, ms, retries; never secrets).\n"
+    "  --speculative BYTES (any command)\n"
+    "      Size of the first read of a remote file (default 4194304; rounded\n"
+    "      up to the 64 KiB cache block).\n"
     "  help, --help, -h\n"
     "      Show this text.\n"
     "  --version\n"
@@ -263,6 +266,7 @@ static const char *filter_name(const h5c_filter *flt, char *buf, size_t len)
 
 static int g_verbose; /* -v: the backend logs each request (no secrets) */
 static int g_bench;   /* bench: report time, requests and bytes */
+static uint64_t g_speculative; /* --speculative: first read size (0: default) */
 
 static h5c_file *open_file(const char *path, int *rc)
 {
@@ -273,6 +277,7 @@ static h5c_file *open_file(const char *path, int *rc)
     h5c_remote_from_env(&remote);
     remote.verbose = g_verbose;
     opts.remote = &remote;
+    opts.speculative = g_speculative;
     error_init(&e);
     h5c_file *f = h5c_open(path, &opts, &e);
     if (!f) {
@@ -1246,6 +1251,7 @@ static int parse_args(const char *cmd, int argc, char **argv, int allowed, args 
 {
     memset(a, 0, sizeof *a);
     int only_pos = 0;
+    const char *val = NULL;
     for (int i = 0; i < argc; i++) {
         const char *s = argv[i];
         int r;
@@ -1256,6 +1262,13 @@ static int parse_args(const char *cmd, int argc, char **argv, int allowed, args 
             only_pos = 1;
         } else if (strcmp(s, "-v") == 0 || strcmp(s, "--verbose") == 0) {
             g_verbose = 1;
+        } else if ((r = option_value(argc, argv, &i, "--speculative", &val))) {
+            char *end;
+            errno = 0;
+            unsigned long long v = r > 0 ? strtoull(val, &end, 10) : 0;
+            if (r < 0 || errno || end == val || *end || v == 0 || val[0] == '-')
+                return usage_error("%s: --speculative needs a positive byte count", cmd);
+            g_speculative = v;
         } else if ((allowed & OPT_R) && (strcmp(s, "-r") == 0 || strcmp(s, "--recursive") == 0)) {
             a->recursive = 1;
         } else if ((allowed & OPT_JSON) && strcmp(s, "--json") == 0) {

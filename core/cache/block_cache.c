@@ -8,7 +8,6 @@
 
 #define B H5C_CACHE_BLOCK
 #define DEFAULT_CAP ((uint64_t)256 << 20)
-#define DEFAULT_SPECULATIVE ((uint64_t)4 << 20)
 #define MAX_IDLE_CACHES 8                   /* shared caches kept after close */
 #define MAX_IDLE_BYTES ((uint64_t)256 << 20) /* ... holding at most this much */
 
@@ -128,6 +127,12 @@ static void evict(h5c_bcache *c)
 
 /* ---- fetching ------------------------------------------------------------ */
 
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
 static uint32_t block_len(const h5c_bcache *c, uint64_t idx)
 {
     uint64_t start = idx * B;
@@ -144,19 +149,44 @@ static void copy_overlap(uint8_t *out, uint64_t off, size_t len, const uint8_t *
     if (lo < hi) memcpy(out + (lo - off), src + (lo - at), (size_t)(hi - lo));
 }
 
+/* Mark block i loading (absent before); NULL when out of memory. */
+static blk *mark_loading(h5c_bcache *c, uint64_t i)
+{
+    blk *b = calloc(1, sizeof *b);
+    if (!b) return NULL;
+    b->idx = i;
+    b->len = block_len(c, i);
+    hash_add(c, b);
+    return b;
+}
+
+/* Blocks [p, q) were marked loading and src holds their bytes (fetched
+ * when ok): make them resident, or forget them so waiters fetch on their
+ * own. Called locked. */
+static void settle(h5c_bcache *c, uint64_t p, uint64_t q, const uint8_t *src, int ok)
+{
+    for (uint64_t i = p; i < q; i++) {
+        blk *b = find(c, i);
+        uint8_t *d = ok ? malloc(b->len) : NULL;
+        if (!d) {
+            drop(c, b);
+            continue;
+        }
+        memcpy(d, src + (i - p) * B, b->len);
+        b->data = d;
+        c->bytes += b->len;
+        lru_push(c, b);
+    }
+}
+
 /* Blocks [p, q) are missing: mark them loading, fetch them in one request
  * with the lock released, then install them. Called and returns locked. */
 static int load_run(h5c_bcache *c, h5c_io *io, uint64_t p, uint64_t q, uint64_t off, size_t len,
                     uint8_t *out, h5c_error *err)
 {
     uint64_t i;
-    for (i = p; i < q; i++) {
-        blk *b = calloc(1, sizeof *b);
-        if (!b) break;
-        b->idx = i;
-        b->len = block_len(c, i);
-        hash_add(c, b);
-    }
+    for (i = p; i < q; i++)
+        if (!mark_loading(c, i)) break;
     q = i; /* out of memory: fetch what we marked; the caller loops */
     if (q == p) return H5C_NOMEM(err);
     c->misses += q - p;
@@ -166,18 +196,7 @@ static int load_run(h5c_bcache *c, h5c_io *io, uint64_t p, uint64_t q, uint64_t 
     uint8_t *tmp = malloc(n);
     int rc = tmp ? io->read(io, at, n, tmp, err) : H5C_NOMEM(err);
     pthread_mutex_lock(&c->lock);
-    for (i = p; i < q; i++) {
-        blk *b = find(c, i);
-        uint8_t *d = rc == 0 ? malloc(b->len) : NULL;
-        if (!d) { /* failed fetch: waiters retry on their own */
-            drop(c, b);
-            continue;
-        }
-        memcpy(d, tmp + (i - p) * B, b->len);
-        b->data = d;
-        c->bytes += b->len;
-        lru_push(c, b);
-    }
+    settle(c, p, q, tmp, rc == 0);
     if (rc == 0) copy_overlap(out, off, len, tmp, at, n);
     free(tmp);
     evict(c);
@@ -247,7 +266,7 @@ int h5c_bcache_read(h5c_bcache *c, h5c_io *io, uint64_t off, size_t len, void *b
 
 int h5c_bcache_prefetch(h5c_bcache *c, h5c_io *io, uint64_t bytes, h5c_error *err)
 {
-    if (bytes == 0) bytes = DEFAULT_SPECULATIVE;
+    if (bytes == 0) bytes = H5C_SPECULATIVE_DEFAULT;
     pthread_mutex_lock(&c->lock);
     int done = c->prefetched;
     c->prefetched = 1;
@@ -256,6 +275,89 @@ int h5c_bcache_prefetch(h5c_bcache *c, h5c_io *io, uint64_t bytes, h5c_error *er
     if (bytes > c->size) bytes = c->size;
     if (done || bytes == 0) return 0;
     return cached_read(c, io, 0, (size_t)bytes, NULL, err);
+}
+
+void h5c_bcache_install(h5c_bcache *c, const uint8_t *bytes, size_t len)
+{
+    if (len > c->size) len = (size_t)c->size;
+    pthread_mutex_lock(&c->lock);
+    for (uint64_t i = 0; i * B < len; i++) {
+        if ((i + 1) * B > len && len < c->size) break; /* a partial block: not ours to fill */
+        if (find(c, i) || !mark_loading(c, i)) continue;
+        settle(c, i, i + 1, bytes + i * B, 1);
+    }
+    c->prefetched = 1;
+    evict(c);
+    pthread_mutex_unlock(&c->lock);
+}
+
+/* Mark the missing blocks under want[] loading; returns them sorted in *out. */
+static size_t mark_wanted(h5c_bcache *c, const h5c_range *want, size_t n, uint64_t **out)
+{
+    size_t k = 0, cap = 0;
+    uint64_t *v = NULL;
+    uint64_t budget = c->cap / 2 / B; /* a prefetch must not evict itself */
+    for (size_t r = 0; r < n; r++) {
+        if (want[r].len == 0 || want[r].off >= c->size) continue;
+        uint64_t end = want[r].len > c->size - want[r].off ? c->size : want[r].off + want[r].len;
+        for (uint64_t i = want[r].off / B; i <= (end - 1) / B && k < budget; i++) {
+            if (find(c, i)) continue;
+            if (k == cap) {
+                size_t nc = cap ? cap * 2 : 64;
+                uint64_t *nv = realloc(v, nc * sizeof *nv);
+                if (!nv) goto done;
+                v = nv;
+                cap = nc;
+            }
+            if (!mark_loading(c, i)) goto done;
+            v[k++] = i;
+        }
+    }
+done:
+    qsort(v, k, sizeof *v, cmp_u64);
+    *out = v;
+    return k;
+}
+
+int h5c_bcache_fetch_many(h5c_bcache *c, h5c_io *io, const h5c_range *want, size_t n, h5c_error *err)
+{
+    uint64_t *idx;
+    pthread_mutex_lock(&c->lock);
+    size_t k = mark_wanted(c, want, n, &idx);
+    c->misses += k;
+    pthread_mutex_unlock(&c->lock);
+    if (k == 0) {
+        free(idx);
+        return 0;
+    }
+    /* one range per run of consecutive blocks */
+    h5c_range *runs = calloc(k, sizeof *runs);
+    size_t nr = 0;
+    int rc = runs ? 0 : H5C_NOMEM(err);
+    for (size_t i = 0; rc == 0 && i < k; nr++) {
+        size_t j = i + 1;
+        while (j < k && idx[j] == idx[j - 1] + 1) j++;
+        runs[nr].off = idx[i] * B;
+        runs[nr].len = (size_t)((idx[j - 1] - idx[i]) * B + block_len(c, idx[j - 1]));
+        if (!(runs[nr].buf = malloc(runs[nr].len))) rc = H5C_NOMEM(err);
+        i = j;
+    }
+    if (rc == 0) rc = h5c_io_read_many(io, runs, nr, err);
+    pthread_mutex_lock(&c->lock);
+    for (size_t r = 0, i = 0; i < k; r++) { /* settle run by run; runs may be short of nr on error */
+        uint64_t q = i + 1;
+        while (q < k && idx[q] == idx[q - 1] + 1) q++;
+        int ok = rc == 0 && r < nr;
+        settle(c, idx[i], idx[q - 1] + 1, ok ? runs[r].buf : NULL, ok);
+        i = (size_t)q;
+    }
+    evict(c);
+    pthread_cond_broadcast(&c->loaded);
+    pthread_mutex_unlock(&c->lock);
+    for (size_t r = 0; runs && r < nr; r++) free(runs[r].buf);
+    free(runs);
+    free(idx);
+    return rc;
 }
 
 void h5c_bcache_get_stats(h5c_bcache *c, h5c_bcache_stats *st)

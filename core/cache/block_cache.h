@@ -16,6 +16,8 @@
 #include "../io/io.h"
 
 #define H5C_CACHE_BLOCK (64u << 10)
+/* The first read of a file that batches reads, unless options say. */
+#define H5C_SPECULATIVE_DEFAULT ((uint64_t)4 << 20)
 /* Reads above this that are not already cached bypass the cache. */
 #define H5C_CACHE_BYPASS (1u << 20)
 
@@ -31,6 +33,16 @@ int h5c_bcache_read(h5c_bcache *c, h5c_io *io, uint64_t off, size_t len, void *b
 
 /* Speculative first read: make [0, min(bytes, size, cache bound)) resident. */
 int h5c_bcache_prefetch(h5c_bcache *c, h5c_io *io, uint64_t bytes, h5c_error *err);
+
+/* Install bytes [0, len) the backend read while opening (whole blocks, and
+ * the tail block when len reaches the end); counts as the speculative read. */
+void h5c_bcache_install(h5c_bcache *c, const uint8_t *bytes, size_t len);
+
+/* Make the blocks under every range resident: all missing ones are fetched
+ * in one read_many batch (runs of adjacent blocks merged), blocks already
+ * present or being fetched are left alone. At most half the cache bound is
+ * fetched. A hint: on failure the blocks stay missing. */
+int h5c_bcache_fetch_many(h5c_bcache *c, h5c_io *io, const h5c_range *want, size_t n, h5c_error *err);
 
 typedef struct h5c_bcache_stats {
     uint64_t bytes, blocks, hits, misses, evictions, waits;

@@ -24,6 +24,7 @@ static int attach_cache(h5c_file *f, h5c_error *err)
     h5c_io *view = f->cache ? h5c_bcache_wrap(f->backend, f->cache) : NULL;
     if (!view) return H5C_NOMEM(err);
     f->io = view;
+    if (f->backend->head_len) h5c_bcache_install(f->cache, f->backend->head, f->backend->head_len);
     uint64_t spec = f->opts.speculative;
     /* pread has no round trip to save: a 4 MiB read would only cost time */
     if (!spec && !f->backend->read_many) spec = H5C_CACHE_BLOCK;
@@ -64,7 +65,10 @@ h5c_file *h5c_open(const char *path, const h5c_options *opts, h5c_error *err)
         h5c_remote_from_env(&env);
         remote = &env;
     }
-    h5c_io *io = h5c_io_open(path, remote, err);
+    /* the speculative read rides on the remote backend's first request */
+    uint64_t spec = opts && opts->speculative ? opts->speculative : H5C_SPECULATIVE_DEFAULT;
+    size_t head = (size_t)((spec + H5C_CACHE_BLOCK - 1) / H5C_CACHE_BLOCK * H5C_CACHE_BLOCK);
+    h5c_io *io = h5c_io_open(path, remote, head, err);
     if (!io) return NULL;
     return h5c_open_io(io, opts, err);
 }
@@ -80,6 +84,20 @@ h5c_file *h5c_open_callback(const char *name, uint64_t size, h5c_read_many_fn fn
 h5c_io *h5c_file_data_io(const h5c_file *f)
 {
     return f->backend ? f->backend : f->io;
+}
+
+void h5c_meta_prefetch(h5c_file *f, const uint64_t *addrs, size_t n, size_t span)
+{
+    if (!f->cache || !f->backend->read_many || n == 0) return;
+    h5c_range *r = calloc(n, sizeof *r);
+    if (!r) return;
+    for (size_t i = 0; i < n; i++) {
+        r[i].off = addrs[i];
+        r[i].len = span;
+    }
+    h5c_error e = {0};
+    h5c_bcache_fetch_many(f->cache, f->backend, r, n, &e);
+    free(r);
 }
 
 void h5c_file_stats(const h5c_file *f, h5c_stats *st)

@@ -356,5 +356,8 @@ int h5c_dtype_is_fixed(const h5c_dtype *t);
 
 /* The backend that data (chunk) reads use: never through the metadata cache. */
 h5c_io *h5c_file_data_io(const h5c_file *f);
+/* Fetch the metadata blocks holding [addr, addr+span) for every address in
+ * one batch (remote backends); a hint: errors are left to the real reads. */
+void h5c_meta_prefetch(h5c_file *f, const uint64_t *addrs, size_t n, size_t span);
 
 #endif

@@ -80,16 +80,20 @@ static int visit_node(walk *w, uint64_t addr, int depth, h5c_error *err)
         rc = H5C_FMT(err, "group B-tree node at 0x%llx: bad signature or node type", (unsigned long long)addr);
     else if (level > 0 && depth == 0 && level > H5C_MAX_TREE_DEPTH)
         rc = H5C_FMT(err, "group B-tree node at 0x%llx: level %u too deep", (unsigned long long)addr, level);
+    uint64_t *kids = rc == 0 && used ? malloc(used * sizeof *kids) : NULL;
+    if (rc == 0 && used && !kids) rc = H5C_NOMEM(err);
     for (uint16_t i = 0; rc == 0 && i < used; i++) {
         h5c_cur_len(&c); /* key: heap offset of the largest name on the left */
-        uint64_t child = h5c_cur_addr(&c);
-        if (!h5c_cur_ok(&c)) {
+        kids[i] = h5c_cur_addr(&c);
+        if (!h5c_cur_ok(&c))
             rc = H5C_FMT(err, "group B-tree node at 0x%llx: %u entries exceed the node", (unsigned long long)addr, used);
-            break;
-        }
-        rc = level > 0 ? visit_node(w, child, depth + 1, err) : visit_snod(w, child, err);
     }
     free(b);
+    /* the children in one batch, then walk them from memory */
+    if (rc == 0) h5c_meta_prefetch(w->f, kids, used, level > 0 ? cap : 8 + (2u * w->f->so + 24) * 2u * w->f->sym_leaf_k);
+    for (uint16_t i = 0; rc == 0 && i < used; i++)
+        rc = level > 0 ? visit_node(w, kids[i], depth + 1, err) : visit_snod(w, kids[i], err);
+    free(kids);
     return rc;
 }
 
@@ -100,6 +104,9 @@ int h5c_symtab_iterate(h5c_file *f, uint64_t btree_addr, uint64_t heap_addr, h5c
     w.f = f;
     w.fn = fn;
     w.ud = ud;
+    /* heap and root node together (they usually lie side by side) */
+    uint64_t first[2] = {heap_addr, btree_addr};
+    h5c_meta_prefetch(f, first, 2, 512);
     if (h5c_lheap_read(f, heap_addr, &w.heap, err) != 0) return -1;
     int rc = visit_node(&w, btree_addr, 0, err);
     h5c_lheap_free(&w.heap);

@@ -2,9 +2,11 @@
  * interface, S3 with SigV4 signing (sigv4.c) and the AWS credential chain
  * (aws_creds.c).
  *
- * Each read_many call runs its own event loop over a multi handle; all
- * calls on one object share a connection cache (CURLSH, locked), so
- * keep-alive connections are reused across calls and threads. The ETag and
+ * Each read_many call runs its own event loop over a multi handle taken
+ * from a pool: a multi handle keeps its keep-alive connections, so later
+ * calls reuse them. (Connections are not shared through a CURLSH: libcurl
+ * does not support one connection cache used by concurrent threads, and
+ * it stalled here.) DNS and TLS sessions are shared. The ETag and
  * size of the first response are pinned; every later response is checked
  * against them. Failures that may pass (5xx, 429, resets, time-outs, short
  * or malformed bodies) are retried with exponential back-off and jitter,
@@ -44,6 +46,9 @@ typedef struct remote {
     pthread_mutex_t pool_mu;
     CURL *pool[POOL_MAX];
     int npool;
+    CURLM *mpool[POOL_MAX]; /* idle multi handles, each with its connections */
+    int nmpool;
+    uint8_t *head; /* the start of the object, read by the first request */
 } remote;
 
 typedef enum { X_WAIT = 0, X_RUN, X_DONE } xstate;
@@ -55,7 +60,7 @@ typedef struct xfer {
     uint64_t off;
     size_t len;
     uint8_t *buf;
-    int probe; /* open: learn size and ETag */
+    int probe; /* open: learn size and ETag; len > 0: also keep the first len bytes */
     /* response */
     long status;
     char etag[256];
@@ -137,6 +142,31 @@ static void pool_put(remote *rm, CURL *h)
     }
     pthread_mutex_unlock(&rm->pool_mu);
     if (h) curl_easy_cleanup(h);
+}
+
+static CURLM *mpool_get(remote *rm)
+{
+    CURLM *m = NULL;
+    pthread_mutex_lock(&rm->pool_mu);
+    if (rm->nmpool) m = rm->mpool[--rm->nmpool];
+    pthread_mutex_unlock(&rm->pool_mu);
+    if (!m && (m = curl_multi_init()) != NULL)
+        /* keep as many idle connections as transfers may run at once
+         * (libcurl's default keeps 4 per transfer added) */
+        curl_multi_setopt(m, CURLMOPT_MAXCONNECTS, (long)rm->max_conn);
+    return m;
+}
+
+static void mpool_put(remote *rm, CURLM *m)
+{
+    if (!m) return;
+    pthread_mutex_lock(&rm->pool_mu);
+    if (rm->nmpool < POOL_MAX) {
+        rm->mpool[rm->nmpool++] = m;
+        m = NULL;
+    }
+    pthread_mutex_unlock(&rm->pool_mu);
+    if (m) curl_multi_cleanup(m);
 }
 
 /* ---- response callbacks ------------------------------------------------------ */
@@ -230,6 +260,46 @@ static int etag_differs(const xfer *x)
     return rm->io.etag[0] && x->etag[0] && strcmp(rm->io.etag, x->etag) != 0;
 }
 
+/* The first request asks for the start of the object (or one byte): its
+ * headers give the size and ETag, its body the bytes the cache starts with,
+ * so opening a file costs one round trip, not two. */
+static size_t probe_body(xfer *x, long st, const char *p, size_t n)
+{
+    if (x->len == 0) { /* only the headers were wanted */
+        x->enough = 1;
+        return 0;
+    }
+    if (x->got == 0 && x->seen == 0) {
+        uint64_t a = 0, b = 0, t = 0;
+        int tk = 0;
+        uint64_t total = UINT64_MAX;
+        if (st == 206) {
+            if (parse_crange(x->crange, &a, &b, &t, &tk) != 0 || a != 0 || b < a) {
+                set_bad(x, 1, x->crange[0] ? "malformed Content-Range" : "206 without Content-Range");
+                return 0;
+            }
+            total = tk ? t : b + 1;
+            if (b + 1 != (total < x->len ? total : x->len) || (x->clen >= 0 && (uint64_t)x->clen != b + 1)) {
+                set_bad(x, 1, "Content-Range or Content-Length does not match the range asked for");
+                return 0;
+            }
+        } else if (x->clen >= 0) {
+            total = (uint64_t)x->clen;
+        }
+        if (total < x->len) x->len = (size_t)total;
+        if (!x->buf && !(x->buf = malloc(x->len ? x->len : 1))) return 0;
+    }
+    size_t k = n < x->len - x->got ? n : x->len - x->got;
+    memcpy(x->buf + x->got, p, k);
+    x->got += k;
+    x->seen += n;
+    if (x->got == x->len) {
+        x->enough = 1;
+        return 0;
+    }
+    return n;
+}
+
 static size_t on_body(char *p, size_t size, size_t nmemb, void *ud)
 {
     xfer *x = ud;
@@ -254,10 +324,7 @@ static size_t on_body(char *p, size_t size, size_t nmemb, void *ud)
         set_bad(x, 2, "ETag changed");
         return 0;
     }
-    if (x->probe) { /* headers tell all we need */
-        x->enough = 1;
-        return 0;
-    }
+    if (x->probe) return probe_body(x, st, p, n);
     if (x->html) {
         set_bad(x, 1, "an HTML page instead of data");
         return 0;
@@ -347,7 +414,7 @@ static int xfer_start(xfer *x, CURLM *m, h5c_error *err)
     curl_slist_free_all(x->hdrs);
     x->hdrs = NULL;
     char range[64];
-    if (x->probe) snprintf(range, sizeof range, "bytes=0-0");
+    if (x->probe) snprintf(range, sizeof range, "bytes=0-%zu", x->len ? x->len - 1 : 0);
     else snprintf(range, sizeof range, "bytes=%" PRIu64 "-%" PRIu64, x->off, x->off + x->len - 1);
     struct curl_slist **l = &x->hdrs;
     int fail = 0;
@@ -497,6 +564,10 @@ static int outcome(xfer *x, CURLcode rc, h5c_code *code)
         } else {
             goto status_error;
         }
+        if (x->len && x->got < (x->len < rm->io.size ? x->len : rm->io.size)) {
+            snprintf(x->lastmsg, sizeof x->lastmsg, "short body: %zu bytes at the start of the object", x->got);
+            return OUT_RETRY;
+        }
         snprintf(rm->io.etag, sizeof rm->io.etag, "%s", x->etag);
         return OUT_OK;
     }
@@ -525,7 +596,7 @@ status_error:
 static void log_attempt(xfer *x, double ms)
 {
     remote *rm = x->rm;
-    uint64_t a = x->probe ? 0 : x->off, b = x->probe ? 0 : x->off + x->len - 1;
+    uint64_t a = x->probe ? 0 : x->off, b = x->probe ? (x->len ? x->len - 1 : 0) : x->off + x->len - 1;
     uint64_t bytes = x->seen ? x->seen : x->errn;
     /* the URL never carries a query here: S3 URLs have none, others are cut */
     fprintf(stderr, "h5coro: GET %s range=%" PRIu64 "-%" PRIu64 " %ld %" PRIu64 " %.0fms retries=%d\n",
@@ -536,10 +607,9 @@ static void log_attempt(xfer *x, double ms)
 
 static int run(remote *rm, xfer *xs, size_t n, h5c_error *err)
 {
-    CURLM *m = curl_multi_init();
+    CURLM *m = mpool_get(rm);
     if (!m) return h5c_fail(err, H5C_ERR_IO, "cannot start libcurl");
-    int maxc = rm->max_conn;
-    curl_multi_setopt(m, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)maxc);
+    int maxc = rm->max_conn; /* transfers running at once (one connection each) */
     size_t left = n, next = 0;
     int running_count = 0, rc = 0;
     double start = now_s();
@@ -640,7 +710,8 @@ done:
         free(x->errbody);
         x->errbody = NULL;
     }
-    curl_multi_cleanup(m);
+    if (rc == 0) mpool_put(rm, m);
+    else curl_multi_cleanup(m); /* its connections may be in any state */
     return rc;
 }
 
@@ -678,16 +749,18 @@ static int remote_read(h5c_io *io, uint64_t off, size_t len, void *buf, h5c_erro
 static void remote_close(h5c_io *io)
 {
     remote *rm = (remote *)io;
+    for (int i = 0; i < rm->nmpool; i++) curl_multi_cleanup(rm->mpool[i]);
     for (int i = 0; i < rm->npool; i++) curl_easy_cleanup(rm->pool[i]);
     if (rm->share) curl_share_cleanup(rm->share);
     for (int i = 0; i < CURL_LOCK_DATA_LAST; i++) pthread_mutex_destroy(&rm->locks[i]);
     pthread_mutex_destroy(&rm->pool_mu);
     h5c_aws_creds_free(rm->creds);
     h5c_remote_url_free(&rm->u);
+    free(rm->head);
     free(rm);
 }
 
-h5c_io *h5c_io_remote_open(const char *path, const h5c_remote *r_in, h5c_error *err)
+h5c_io *h5c_io_remote_open(const char *path, const h5c_remote *r_in, size_t head, h5c_error *err)
 {
     pthread_once(&curl_once, curl_init_once);
     if (!curl_ok) {
@@ -740,15 +813,21 @@ h5c_io *h5c_io_remote_open(const char *path, const h5c_remote *r_in, h5c_error *
     curl_share_setopt(rm->share, CURLSHOPT_LOCKFUNC, share_lock);
     curl_share_setopt(rm->share, CURLSHOPT_UNLOCKFUNC, share_unlock);
     curl_share_setopt(rm->share, CURLSHOPT_USERDATA, rm);
-    curl_share_setopt(rm->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
     curl_share_setopt(rm->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
     curl_share_setopt(rm->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
-    /* first request: size and ETag */
+    /* first request: size, ETag and the first `head` bytes */
     xfer probe;
     memset(&probe, 0, sizeof probe);
     probe.rm = rm;
     probe.probe = 1;
-    if (run(rm, &probe, 1, err) != 0) goto fail;
+    probe.len = head;
+    if (run(rm, &probe, 1, err) != 0) {
+        free(probe.buf);
+        goto fail;
+    }
+    rm->head = probe.buf;
+    rm->io.head = rm->head;
+    rm->io.head_len = probe.got;
     rm->etag_strong = rm->io.etag[0] && strncmp(rm->io.etag, "W/", 2) != 0;
     return &rm->io;
 fail:

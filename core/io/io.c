@@ -19,8 +19,8 @@ void h5c_io_count(h5c_io *io, uint64_t bytes, uint64_t retries)
     if (retries) __atomic_fetch_add(&io->n_retries, retries, __ATOMIC_RELAXED);
 }
 
-h5c_io *h5c_io_open(const char *path, const h5c_remote *remote, h5c_error *err)
+h5c_io *h5c_io_open(const char *path, const h5c_remote *remote, size_t head, h5c_error *err)
 {
-    if (h5c_io_is_remote(path)) return h5c_io_remote_open(path, remote, err);
+    if (h5c_io_is_remote(path)) return h5c_io_remote_open(path, remote, head, err);
     return h5c_io_local_open(path, err);
 }

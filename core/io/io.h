@@ -26,6 +26,10 @@ struct h5c_io {
     uint64_t size;  /* total object size in bytes */
     const char *name;
     char etag[256]; /* remote: the ETag pinned at open ("" if none) */
+    /* bytes [0, head_len) of the object, read while opening (owned by the
+     * backend; NULL when none) */
+    const uint8_t *head;
+    size_t head_len;
     /* counters, updated with h5c_io_count (atomically) */
     uint64_t n_requests, n_bytes, n_retries;
 };
@@ -36,8 +40,9 @@ int h5c_io_read_many(h5c_io *io, h5c_range *r, size_t n, h5c_error *err);
 /* Count one request of `bytes` (and `retries` retries) on io. */
 void h5c_io_count(h5c_io *io, uint64_t bytes, uint64_t retries);
 
-/* Backend for a path or URL: local file, or (io/http.c, io/s3.c) remote. */
-h5c_io *h5c_io_open(const char *path, const h5c_remote *remote, h5c_error *err);
+/* Backend for a path or URL: local file, or (io/http.c) remote; a remote
+ * backend reads the first `head` bytes with its first request. */
+h5c_io *h5c_io_open(const char *path, const h5c_remote *remote, size_t head, h5c_error *err);
 
 h5c_io *h5c_io_local_open(const char *path, h5c_error *err);
 /* In-memory object (tests, fuzzing); the buffer is copied. */
@@ -48,6 +53,6 @@ h5c_io *h5c_io_callback_open(const char *name, uint64_t size, h5c_read_many_fn f
 /* Remote backends (io/http.c): http(s):// URLs and S3 objects. The URL
  * forms are recognised by h5c_io_is_remote. */
 int h5c_io_is_remote(const char *path);
-h5c_io *h5c_io_remote_open(const char *path, const h5c_remote *remote, h5c_error *err);
+h5c_io *h5c_io_remote_open(const char *path, const h5c_remote *remote, size_t head, h5c_error *err);
 
 #endif

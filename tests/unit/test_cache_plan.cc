@@ -323,6 +323,85 @@ int record(const h5c_entry *e, void *ud)
     return 0;
 }
 
+TEST(BlockCache, FetchManyFetchesMissingBlocksInOneBatchAsRuns)
+{
+    Bytes b = load("large_chunked_f4.h5");  // 8 blocks of 64 KiB, the last short
+    ASSERT_GT(b.size(), 7u * H5C_CACHE_BLOCK);
+    Counts n;
+    h5c_io *io = counting_io(b, &n, true);
+    h5c_options o{};
+    h5c_bcache *c = h5c_bcache_acquire(io, &o);
+    ASSERT_NE(nullptr, c);
+    const uint64_t B = H5C_CACHE_BLOCK;
+    uint8_t one;
+    h5c_error err{};
+    ASSERT_EQ(0, h5c_bcache_read(c, io, 2 * B + 5, 1, &one, &err));  // block 2 resident
+    ASSERT_EQ(1, n.reads.load());
+    // blocks 1..3 (2 present), 6, 7 (the short tail), 7 again, one past the end
+    h5c_range want[] = {{B + 10, 2 * B, nullptr}, {6 * B + 1, 1, nullptr}, {b.size() - 1, 1, nullptr},
+                        {7 * B, 1, nullptr}, {b.size() + 5, 9, nullptr}};
+    ASSERT_EQ(0, h5c_bcache_fetch_many(c, io, want, 5, &err)) << err.msg;
+    EXPECT_EQ(1, n.batches.load());
+    std::vector<std::pair<uint64_t, size_t>> ranges(n.seen.begin() + 1, n.seen.end());
+    std::vector<std::pair<uint64_t, size_t>> expect = {
+        {B, B}, {3 * B, B}, {6 * B, (size_t)(b.size() - 6 * B)}};
+    EXPECT_EQ(expect, ranges);
+    // everything asked for is now served from memory, bytes identical
+    Bytes got(b.size() - B);
+    ASSERT_EQ(0, h5c_bcache_read(c, io, B, B * 3, got.data(), &err));
+    ASSERT_EQ(0, h5c_bcache_read(c, io, 6 * B, b.size() - 6 * B, got.data() + 3 * B, &err));
+    EXPECT_EQ(0, memcmp(got.data(), b.data() + B, 3 * B));
+    EXPECT_EQ(0, memcmp(got.data() + 3 * B, b.data() + 6 * B, b.size() - 6 * B));
+    EXPECT_EQ(1, n.reads.load());
+    EXPECT_EQ(1, n.batches.load());
+    h5c_bcache_release(c);
+    io->close(io);
+}
+
+TEST(BlockCache, FailedFetchManyLeavesBlocksMissing)
+{
+    Bytes b = load("large_chunked_f4.h5");
+    Counts n;
+    h5c_io *io = counting_io(b, &n, true);
+    h5c_options o{};
+    h5c_bcache *c = h5c_bcache_acquire(io, &o);
+    ASSERT_NE(nullptr, c);
+    n.fail_batches = true;
+    h5c_range want[] = {{0, 10, nullptr}};
+    h5c_error err{};
+    EXPECT_NE(0, h5c_bcache_fetch_many(c, io, want, 1, &err));
+    uint8_t x[10];
+    ASSERT_EQ(0, h5c_bcache_read(c, io, 0, 10, x, &err)) << err.msg;  // fetched again, by read
+    EXPECT_EQ(0, memcmp(x, b.data(), 10));
+    EXPECT_EQ(1, n.reads.load());
+    h5c_bcache_release(c);
+    io->close(io);
+}
+
+TEST(BlockCache, InstalledHeadServesReadsAndCountsAsTheSpeculativeRead)
+{
+    Bytes b = load("large_chunked_f4.h5");
+    Counts n;
+    h5c_io *io = counting_io(b, &n, true);
+    h5c_options o{};
+    h5c_bcache *c = h5c_bcache_acquire(io, &o);
+    ASSERT_NE(nullptr, c);
+    const uint64_t B = H5C_CACHE_BLOCK;
+    h5c_bcache_install(c, b.data(), 2 * B + 100);  // the partial third block is not kept
+    h5c_error err{};
+    EXPECT_EQ(0, h5c_bcache_prefetch(c, io, 0, &err));
+    EXPECT_EQ(0, n.total());
+    Bytes got(2 * B);
+    ASSERT_EQ(0, h5c_bcache_read(c, io, 0, 2 * B, got.data(), &err));
+    EXPECT_EQ(0, memcmp(got.data(), b.data(), 2 * B));
+    EXPECT_EQ(0, n.total());
+    ASSERT_EQ(0, h5c_bcache_read(c, io, 2 * B, 10, got.data(), &err));
+    EXPECT_EQ(0, memcmp(got.data(), b.data() + 2 * B, 10));
+    EXPECT_EQ(1, n.total());
+    h5c_bcache_release(c);
+    io->close(io);
+}
+
 TEST(BlockCache, WarmedRemoteListingEqualsLocalAndFetchesEachBlockOnce)
 {
     Bytes b = load("links_v110.h5");

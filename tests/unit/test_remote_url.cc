@@ -81,7 +81,7 @@ TEST(RemoteUrl, UnreachableFailsCleanly)
     r.retry_delay = 0.01;
     h5c_error e;
     memset(&e, 0, sizeof e);
-    h5c_io *io = h5c_io_remote_open("http://127.0.0.1:9/nothing.h5", &r, &e);
+    h5c_io *io = h5c_io_remote_open("http://127.0.0.1:9/nothing.h5", &r, 0, &e);
     EXPECT_EQ(io, nullptr);
     EXPECT_EQ(e.code, H5C_ERR_IO);
     EXPECT_NE(std::string(e.msg).find("http://127.0.0.1:9/nothing.h5"), std::string::npos) << e.msg;
