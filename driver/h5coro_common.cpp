@@ -7,6 +7,7 @@
 #include "cpl_vsi.h"
 
 #include <cinttypes>
+#include <climits>
 #include <cmath>
 #include <cstring>
 #include <set>
@@ -124,6 +125,11 @@ std::shared_ptr<H5File> H5File::Open(const std::string &path, h5c_code &code, st
     const std::string backend = CPLGetConfigOption("H5CORO_REMOTE_BACKEND", "AUTO");
     h5c_error err;
     memset(&err, 0, sizeof err);
+    std::string core_msg;  // why the core's remote backend declined, if it did
+    // a failure of the VSI fallback also names the core's reason
+    auto with_core = [&core_msg](std::string m) {
+        return core_msg.empty() ? m : m + " (core backend: " + core_msg + ")";
+    };
 
     if (CoreSpeaksRemote(path) && !EQUAL(backend.c_str(), "VSI"))
     {
@@ -175,19 +181,28 @@ std::shared_ptr<H5File> H5File::Open(const std::string &path, h5c_code &code, st
 
         file->f_ = h5c_open(path.c_str(), &opts, &err);
         if (file->f_)
+        {
+            CPLDebug("H5CORO", "%s: opened through the core's remote backend", path.c_str());
             return file;
-        // What the core cannot serve but GDAL's VSI layer may (a credential
-        // source or protocol feature the core lacks): retry through VSI.
-        // A malformed file is malformed either way.
-        if (err.code == H5C_ERR_FORMAT || err.code == H5C_ERR_CHECKSUM || err.code == H5C_ERR_LIMIT ||
-            EQUAL(backend.c_str(), "CORE"))
+        }
+        // What the core cannot serve but GDAL's VSI layer may: a credential
+        // source or configuration the core lacks (no credentials found, an
+        // AssumeRole profile, a refused or unreachable endpoint, an address
+        // it does not parse). Those come back as I/O, argument or not-found
+        // errors; retry them through the VSI callback backend. What the
+        // bytes say (not HDF5, bad checksum, a safety cap, an unsupported
+        // feature) is the same through either backend and is reported.
+        const bool retryable =
+            err.code == H5C_ERR_IO || err.code == H5C_ERR_ARG || err.code == H5C_ERR_NOT_FOUND;
+        if (!retryable || EQUAL(backend.c_str(), "CORE"))
         {
             code = err.code;
             msg = err.msg;
             return nullptr;
         }
-        CPLDebug("H5CORO", "core backend could not open %s (%s); using GDAL's VSI layer", path.c_str(),
-                 err.msg);
+        CPLDebug("H5CORO", "core backend could not open %s (%s: %s); retrying through GDAL's VSI layer",
+                 path.c_str(), h5c_strerror(err.code), err.msg);
+        core_msg = err.msg;
         opts.remote = nullptr;
         memset(&err, 0, sizeof err);
     }
@@ -201,7 +216,7 @@ std::shared_ptr<H5File> H5File::Open(const std::string &path, h5c_code &code, st
     if (VSIStatExL(vsipath.c_str(), &st, VSI_STAT_SIZE_FLAG | VSI_STAT_EXISTS_FLAG) != 0)
     {
         code = H5C_ERR_IO;
-        msg = "cannot stat " + vsipath;
+        msg = with_core("cannot stat " + vsipath);
         return nullptr;
     }
     file->vsi_.reset(new VsiBackend());
@@ -210,7 +225,7 @@ std::shared_ptr<H5File> H5File::Open(const std::string &path, h5c_code &code, st
     if (!fp)
     {
         code = H5C_ERR_IO;
-        msg = "cannot open " + vsipath;
+        msg = with_core("cannot open " + vsipath);
         return nullptr;
     }
     file->vsi_->Release(fp);
@@ -719,6 +734,118 @@ bool ReadAsDouble(h5c_file *f, const std::string &path, std::vector<double> &out
         }
     }
     h5c_dataset_close(d);
+    return ok;
+}
+
+}  // namespace h5cg
+
+/* ---- CF grid mapping -------------------------------------------------- */
+
+namespace h5cg
+{
+
+static double AttrNum(const std::vector<Attr> &a, const char *k, size_t i, double def)
+{
+    const Attr *x = FindAttr(a, k);
+    return x && x->numeric && x->nums.size() > i ? x->nums[i] : def;
+}
+
+// grid_mapping_name and its CF parameters; false when the name is unknown.
+static bool SrsFromCfParameters(const std::vector<Attr> &a, const std::string &gm, OGRSpatialReference &srs)
+{
+    const double fe = AttrNum(a, "false_easting", 0, 0), fn = AttrNum(a, "false_northing", 0, 0);
+    const double lat0 = AttrNum(a, "latitude_of_projection_origin", 0, 0);
+    const double lon0 = AttrNum(a, "longitude_of_central_meridian", 0,
+                                AttrNum(a, "longitude_of_projection_origin", 0, 0));
+    if (gm == "latitude_longitude")
+    {
+    }
+    else if (gm == "transverse_mercator")
+        srs.SetTM(lat0, lon0, AttrNum(a, "scale_factor_at_central_meridian", 0, 1), fe, fn);
+    else if (gm == "polar_stereographic")
+    {
+        const double slat = AttrNum(a, "standard_parallel", 0, std::nan(""));
+        const double vlon = AttrNum(a, "straight_vertical_longitude_from_pole", 0, lon0);
+        if (!std::isnan(slat))
+            srs.SetPS(slat, vlon, 1.0, fe, fn);
+        else
+            srs.SetPS(lat0, vlon, AttrNum(a, "scale_factor_at_projection_origin", 0, 1), fe, fn);
+    }
+    else if (gm == "lambert_conformal_conic" || gm == "albers_conical_equal_area")
+    {
+        const double p1 = AttrNum(a, "standard_parallel", 0, lat0);
+        const double p2 = AttrNum(a, "standard_parallel", 1, p1);
+        if (gm == "lambert_conformal_conic")
+            srs.SetLCC(p1, p2, lat0, lon0, fe, fn);
+        else
+            srs.SetACEA(p1, p2, lat0, lon0, fe, fn);
+    }
+    else if (gm == "lambert_azimuthal_equal_area")
+        srs.SetLAEA(lat0, lon0, fe, fn);
+    else if (gm == "mercator")
+    {
+        const double sp = AttrNum(a, "standard_parallel", 0, std::nan(""));
+        if (!std::isnan(sp))
+            srs.SetMercator2SP(sp, 0, lon0, fe, fn);
+        else
+            srs.SetMercator(0, lon0, AttrNum(a, "scale_factor_at_projection_origin", 0, 1), fe, fn);
+    }
+    else
+        return false;
+    const double semi_major = AttrNum(a, "semi_major_axis", 0, 6378137.0);
+    const double semi_minor = AttrNum(a, "semi_minor_axis", 0, -1);
+    double invf = AttrNum(a, "inverse_flattening", 0, -1);
+    if (invf < 0)
+        invf = semi_minor > 0 && semi_minor != semi_major ? semi_major / (semi_major - semi_minor)
+                                                          : (semi_minor > 0 ? 0.0 : 298.257223563);
+    if (semi_major == 6378137.0 && std::fabs(invf - 298.257223563) < 1e-6)
+        srs.SetWellKnownGeogCS("WGS84");
+    else
+        srs.SetGeogCS("unknown", "unknown", "unknown", semi_major, invf);
+    return true;
+}
+
+bool SrsFromCfGridMapping(const std::vector<Attr> &a, OGRSpatialReference &srs, std::string *why)
+{
+    bool ok = false;
+    for (const char *key : {"crs_wkt", "spatial_ref", "esri_pe_string"})
+    {
+        const Attr *x = FindAttr(a, key);
+        if (!ok && x && x->is_string && !x->text.empty())
+            ok = srs.SetFromUserInput(x->text.c_str(),
+                                      OGRSpatialReference::SET_FROM_USER_INPUT_LIMITATIONS_get()) == OGRERR_NONE;
+    }
+    if (!ok)
+    {
+        const Attr *x = FindAttr(a, "epsg_code");
+        if (!x)
+            x = FindAttr(a, "EPSG");
+        if (x && x->numeric && !x->ints.empty() && x->ints[0] > 0 && x->ints[0] < INT_MAX)
+            ok = srs.importFromEPSG(static_cast<int>(x->ints[0])) == OGRERR_NONE;
+        else if (x && x->is_string && !x->text.empty())
+        {
+            std::string s = x->text;
+            if (s.find(':') == std::string::npos)
+                s = "EPSG:" + s;
+            ok = srs.SetFromUserInput(s.c_str(), OGRSpatialReference::SET_FROM_USER_INPUT_LIMITATIONS_get()) ==
+                 OGRERR_NONE;
+        }
+    }
+    if (!ok)
+    {
+        const Attr *g = FindAttr(a, "grid_mapping_name");
+        if (g && g->is_string)
+        {
+            srs.Clear();
+            ok = SrsFromCfParameters(a, g->text, srs);
+            if (!ok && why)
+                *why = "grid_mapping_name " + g->text + " not handled";
+        }
+        else if (why)
+            *why = "no CRS attribute";
+    }
+    if (ok)
+        srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
     return ok;
 }
 

@@ -134,6 +134,8 @@ class H5CDataset final : public GDALDataset
     static H5CDataset *OpenListing(const std::shared_ptr<H5File> &file, const std::string &filename,
                                    GDALOpenInfo *oi, bool &decline);
     void FindGeoreferencing(const std::vector<Attr> &attrs);
+    bool GeoreferenceFromEos();
+    void FindGeolocation(const std::vector<std::string> &two_d);
     bool CrsFromGridMapping(const std::string &gmpath, std::string *why);
     void MakeSlice(int band, int xoff, int yoff, int xs, int ys, h5c_slice &s) const;
     // One region of one band (0-based) to read: xs*ys elements of the band
@@ -880,38 +882,194 @@ void H5CDataset::FindGeoreferencing(const std::vector<Attr> &attrs)
         }
     }
 
+    if (!has_gt_)
+        GeoreferenceFromEos();
     // 2-D latitude/longitude arrays: geolocation arrays
-    if (!has_gt_ && two_d.size() >= 2)
+    if (!has_gt_)
+        FindGeolocation(two_d);
+}
+
+// HDF-EOS5 grid fields: /HDFEOS/GRIDS/<grid>/Data Fields/<field> takes the
+// geotransform and CRS of its grid in StructMetadata.0. Anything that does
+// not add up (malformed ODL, a field whose dimensions are not the grid's
+// YDim x XDim) leaves the dataset without georeferencing.
+bool H5CDataset::GeoreferenceFromEos()
+{
+    std::string grid, field;
+    if (!EosGridOfPath(dspath_, grid, field))
+        return false;
+    auto decline = [&](const std::string &why) {
+        CPLDebug("H5CORO", "%s: no HDF-EOS5 georeferencing: %s", dspath_.c_str(), why.c_str());
+        return false;
+    };
+    std::string text, why;
+    std::vector<EosGrid> grids;
+    if (!ReadStructMetadata(file_->handle(), text, &why) || !ParseEosGrids(text, grids, &why))
+        return decline(why);
+    const EosGrid *g = nullptr;
+    for (const auto &x : grids)
+        if (x.name == grid)
+            g = &x;
+    if (!g)
+        return decline("grid " + grid + " not in StructMetadata");
+    const auto it = g->field_dims.find(field);
+    if (it != g->field_dims.end())
     {
-        std::string lon, lat;
-        for (const auto &p : two_d)
+        const auto &dl = it->second;
+        if (static_cast<int>(dl.size()) != info_.rank || !EQUAL(dl[ydim_].c_str(), "YDim") ||
+            !EQUAL(dl[xdim_].c_str(), "XDim"))
+            return decline("field " + field + " is not laid out as (..., YDim, XDim)");
+    }
+    if (info_.dims[xdim_] != static_cast<uint64_t>(g->xdim) || info_.dims[ydim_] != static_cast<uint64_t>(g->ydim))
+        return decline("field " + field + " shape differs from the grid's");
+    double gt[6];
+    if (!EosGeoTransform(*g, gt, &why))
+        return decline(why);
+    memcpy(gt_, gt, sizeof gt_);
+    has_gt_ = true;
+    OGRSpatialReference srs;
+    if (EosSrs(*g, srs, &why))
+        srs_ = srs;
+    else
+        CPLDebug("H5CORO", "%s: HDF-EOS5 grid without CRS: %s", dspath_.c_str(), why.c_str());
+    return true;
+}
+
+// 2-D same-shape latitude/longitude arrays become GEOLOCATION metadata (for
+// gdalwarp -geoloc): those the CF `coordinates` attribute names, else
+// well-known names next to the dataset, in an HDF-EOS5 swath's
+// "Geolocation Fields", or at the root.
+void H5CDataset::FindGeolocation(const std::vector<std::string> &two_d)
+{
+    const uint64_t nx = info_.dims[xdim_], ny = info_.dims[ydim_];
+    std::string lon, lat;
+    for (const auto &p : two_d)
+    {
+        if (LooksLikeLon(p) && lon.empty())
+            lon = p;
+        else if (!LooksLikeLon(p) && lat.empty())
+            lat = p;
+    }
+    if (two_d.empty())
+    {
+        auto same_shape = [&](const std::string &p) {
+            h5c_error err;
+            memset(&err, 0, sizeof err);
+            h5c_dataset *d = h5c_dataset_open(file_->handle(), p.c_str(), &err);
+            if (!d)
+                return false;
+            h5c_info in;
+            h5c_dataset_info(d, &in);
+            const bool ok = in.rank == 2 && in.dims[0] == ny && in.dims[1] == nx && in.type &&
+                            (in.type->cls == H5C_FLOAT || in.type->cls == H5C_INTEGER);
+            h5c_dataset_close(d);
+            return ok;
+        };
+        std::vector<std::string> groups{ParentOf(dspath_)};
+        if (dspath_.compare(0, 15, "/HDFEOS/SWATHS/") == 0)
+            groups.push_back(ParentOf(ParentOf(dspath_)) + "/Geolocation Fields");
+        groups.push_back("/");
+        for (const auto &grp : groups)
         {
-            if (LooksLikeLon(p) && lon.empty())
-                lon = p;
-            else if (lat.empty())
-                lat = p;
-        }
-        if (!lon.empty() && !lat.empty())
-        {
-            auto sub = [&](const std::string &p) {
-                return CPLSPrintf("%s\"%s\":%s", PREFIX, file_->path().c_str(), DisplayDsPath(p).c_str());
-            };
-            OGRSpatialReference wgs;
-            wgs.SetWellKnownGeogCS("WGS84");
-            char *wkt = nullptr;
-            wgs.exportToWkt(&wkt);
-            geoloc_.SetNameValue("SRS", wkt);
-            CPLFree(wkt);
-            geoloc_.SetNameValue("X_DATASET", sub(lon));
-            geoloc_.SetNameValue("X_BAND", "1");
-            geoloc_.SetNameValue("Y_DATASET", sub(lat));
-            geoloc_.SetNameValue("Y_BAND", "1");
-            geoloc_.SetNameValue("PIXEL_OFFSET", "0");
-            geoloc_.SetNameValue("PIXEL_STEP", "1");
-            geoloc_.SetNameValue("LINE_OFFSET", "0");
-            geoloc_.SetNameValue("LINE_STEP", "1");
+            if (!lon.empty() && !lat.empty())
+                break;
+            lon.clear();
+            lat.clear();
+            for (const char *nm : {"lon", "longitude", "Longitude", "LON", "LONGITUDE"})
+            {
+                const std::string p = grp == "/" ? std::string("/") + nm : grp + "/" + nm;
+                if (lon.empty() && p != dspath_ && same_shape(p))
+                    lon = p;
+            }
+            for (const char *nm : {"lat", "latitude", "Latitude", "LAT", "LATITUDE"})
+            {
+                const std::string p = grp == "/" ? std::string("/") + nm : grp + "/" + nm;
+                if (lat.empty() && p != dspath_ && same_shape(p))
+                    lat = p;
+            }
         }
     }
+    if (lon.empty() || lat.empty() || lon == dspath_ || lat == dspath_)
+        return;
+    auto sub = [&](const std::string &p) {
+        return CPLSPrintf("%s\"%s\":%s", PREFIX, file_->path().c_str(), DisplayDsPath(p).c_str());
+    };
+    OGRSpatialReference wgs;
+    wgs.SetWellKnownGeogCS("WGS84");
+    char *wkt = nullptr;
+    wgs.exportToWkt(&wkt);
+    geoloc_.SetNameValue("SRS", wkt);
+    CPLFree(wkt);
+    geoloc_.SetNameValue("X_DATASET", sub(lon));
+    geoloc_.SetNameValue("X_BAND", "1");
+    geoloc_.SetNameValue("Y_DATASET", sub(lat));
+    geoloc_.SetNameValue("Y_BAND", "1");
+    geoloc_.SetNameValue("PIXEL_OFFSET", "0");
+    geoloc_.SetNameValue("PIXEL_STEP", "1");
+    geoloc_.SetNameValue("LINE_OFFSET", "0");
+    geoloc_.SetNameValue("LINE_STEP", "1");
+    geoloc_.SetNameValue("GEOREFERENCING_CONVENTION", "PIXEL_CENTER");
+}
+
+/* ---- metadata ------------------------------------------------------------ */
+
+// Metadata keys follow GDAL's built-in HDF5 driver, so that scripts reading
+// them work with either driver: an attribute of the root group is its name;
+// one of another object is the object's path without the leading '/', with
+// '/' and ' ' as '_', then '_' and the name ("grp/ds" attr "units" ->
+// "grp_ds_units").
+static std::string MetadataKey(const std::string &objpath, const std::string &name)
+{
+    if (objpath.empty() || objpath == "/")
+        return name;
+    std::string k = objpath.substr(1);
+    for (char &c : k)
+        if (c == '/' || c == ' ')
+            c = '_';
+    return k + "_" + name;
+}
+
+// Numbers as the shortest text that reads back to the same value, elements
+// separated by a space; string arrays also joined by a space; an empty value
+// for a null dataspace. Attributes of other classes (compound, reference, vlen sequence...) have no useful text
+// and are left out.
+static bool MetadataValue(const Attr &a, std::string &v)
+{
+    if (a.name == "DIMENSION_LIST" || a.name == "REFERENCE_LIST")
+        return false;
+    if (a.rank < 0)
+    {
+        v.clear();  // null dataspace: a name without a value
+        return true;
+    }
+    if (a.numeric && !a.text.empty())
+    {
+        v = a.text;
+        return true;
+    }
+    if (!a.is_string)
+        return false;
+    v.clear();
+    for (size_t k = 0; k < a.strs.size(); k++)
+        v += (k ? " " : "") + a.strs[k];
+    return true;
+}
+
+static void AddMetadata(const std::string &objpath, const std::vector<Attr> &attrs, CPLStringList &md)
+{
+    std::string v;
+    for (const auto &a : attrs)
+        if (MetadataValue(a, v))
+            md.SetNameValue(MetadataKey(objpath, a.name).c_str(), v.c_str());
+}
+
+static void AddObjectMetadata(h5c_file *f, const std::string &objpath, CPLStringList &md)
+{
+    std::vector<Attr> attrs;
+    std::string msg;
+    if (!ReadAttrs(f, objpath, attrs, &msg))
+        CPLDebug("H5CORO", "%s: attributes not read: %s", objpath.c_str(), msg.c_str());
+    AddMetadata(objpath, attrs, md);
 }
 
 /* ---- open ---------------------------------------------------------------- */
@@ -1093,12 +1251,15 @@ H5CDataset *H5CDataset::OpenRaster(const std::shared_ptr<H5File> &file, const st
     const Attr *ao = FindAttr(attrs, "add_offset");
     const Attr *un = FindAttr(attrs, "units");
 
-    CPLStringList md;
-    for (const auto &a : attrs)
+    // as the built-in driver does: the band has the dataset's attributes,
+    // the dataset those of the root and the groups above it
+    CPLStringList md, dsmd;
+    AddMetadata(dspath, attrs, md);
+    for (std::string g = ParentOf(dspath);; g = ParentOf(g))
     {
-        if (a.name == "DIMENSION_LIST" || a.name == "REFERENCE_LIST" || (a.text.empty() && !a.is_string))
-            continue;
-        md.SetNameValue(a.name.c_str(), a.text.c_str());
+        AddObjectMetadata(file->handle(), g, dsmd);
+        if (g == "/")
+            break;
     }
     for (int b = 1; b <= static_cast<int>(nb); b++)
     {
@@ -1126,7 +1287,7 @@ H5CDataset *H5CDataset::OpenRaster(const std::shared_ptr<H5File> &file, const st
         if (ds->banddims_.size() == 1)
             band->SetMetadataItem("H5CORO_BAND_INDEX", CPLSPrintf("%d", b - 1));
     }
-    ds->SetMetadata(md.List());
+    ds->SetMetadata(dsmd.List());
     if (in.nfilters > 0)
     {
         for (int k = 0; k < in.nfilters; k++)
@@ -1235,12 +1396,13 @@ H5CDataset *H5CDataset::OpenListing(const std::shared_ptr<H5File> &file, const s
                          CPLSPrintf("[%s] %s (%s)", shape.c_str(), DisplayDsPath(c.path).c_str(), c.words.c_str()));
     }
     ds->SetMetadata(sub.List(), "SUBDATASETS");
-    std::vector<Attr> attrs;
-    ReadAttrs(file->handle(), "/", attrs);
+    // every attribute of every group and dataset, keyed as the built-in
+    // driver keys them
     CPLStringList md;
-    for (const auto &a : attrs)
-        if (!a.text.empty() || a.is_string)
-            md.SetNameValue(a.name.c_str(), a.text.c_str());
+    AddObjectMetadata(file->handle(), "/", md);
+    for (const auto &e : file->Entries())
+        if (e.kind == H5C_KIND_GROUP || e.kind == H5C_KIND_DATASET)
+            AddObjectMetadata(file->handle(), e.path, md);
     ds->SetMetadata(md.List());
     ds->other_datasets_ = others;
     ds->SetDescription(filename.c_str());

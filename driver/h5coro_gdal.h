@@ -4,6 +4,8 @@
 #define H5CORO_GDAL_H
 
 #include "gdal_priv.h"
+#include "ogr_spatialref.h"
+#include "ogr_spatialref.h"
 #include "h5coro.h"
 
 #include <cstdint>
@@ -106,6 +108,39 @@ std::string ParentOf(const std::string &path);
 // Read a whole 1-D or N-D numeric dataset as doubles.
 bool ReadAsDouble(h5c_file *f, const std::string &path, std::vector<double> &out,
                   std::vector<uint64_t> *dims = nullptr);
+
+// CRS of a CF grid-mapping variable from its attributes (crs_wkt,
+// spatial_ref, esri_pe_string, epsg_code/EPSG, else grid_mapping_name with
+// its parameters), traditional GIS axis order. False (with why) when none.
+// Used by the multidimensional API; the same rules as the raster side's
+// CrsFromGridMapping in h5coro_driver.cpp, which could delegate here.
+bool SrsFromCfGridMapping(const std::vector<Attr> &attrs, OGRSpatialReference &srs, std::string *why);
+
+// HDF-EOS5 grids (h5coro_eos.cpp), from "/HDFEOS INFORMATION/StructMetadata.N".
+struct EosGrid
+{
+    std::string name;
+    int xdim = 0, ydim = 0;
+    bool has_corners = false;
+    double ulx = 0, uly = 0, lrx = 0, lry = 0;  // as written (packed DMS for GEO)
+    std::string projection;                    // "HE5_GCTP_GEO", ...
+    bool has_zone = false, has_sphere = false;
+    int zone = 0, sphere = -1;
+    std::vector<double> params;                // GCTP ProjParams
+    std::string origin, registration;          // GridOrigin, PixelRegistration
+    std::map<std::string, std::vector<std::string>> field_dims;  // DataFieldName -> DimList
+};
+
+// The StructMetadata.0, .1, ... text concatenated; false with the reason.
+bool ReadStructMetadata(h5c_file *f, std::string &text, std::string *why);
+// Grids of the ODL text; false (with the reason) when the text is malformed.
+bool ParseEosGrids(const std::string &odl, std::vector<EosGrid> &grids, std::string *why);
+bool EosGeoTransform(const EosGrid &g, double gt[6], std::string *why);
+bool EosSrs(const EosGrid &g, OGRSpatialReference &srs, std::string *why);
+// "/HDFEOS/GRIDS/<grid>/Data Fields/<field>" -> grid, field
+bool EosGridOfPath(const std::string &dspath, std::string &grid, std::string &field);
+// DDDMMMSSS.SS -> decimal degrees; false when minutes or seconds are >= 60
+bool PackedDmsToDegrees(double v, double &deg);
 
 // Multidimensional API entry point.
 GDALDataset *OpenMultiDim(const std::shared_ptr<H5File> &file, const std::string &display_name);

@@ -31,7 +31,7 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 # in data/ itself, remove earlier outputs so that files no longer generated
 # do not linger (never done for another OUTDIR)
 if [ "$outdir" = "$data" ]; then
-    for f in "$outdir"/*.h5 "$outdir"/*.nc; do
+    for f in "$outdir"/*.h5 "$outdir"/*.nc "$outdir"/*.he5; do
         if [ -e "$f" ]; then rm -f "$f"; fi
     done
 fi
@@ -41,7 +41,8 @@ export LD_PRELOAD="$tmp/libfixedtime.so"
 export HDF5_USE_FILE_LOCKING=FALSE
 "$tmp/gen_special" "$outdir"
 "$PY" "$data/gen_data.py" "$outdir"
+"$PY" "$data/gen_eos.py" "$outdir"
 unset LD_PRELOAD
 
-echo "generated $(ls "$outdir"/*.h5 "$outdir"/*.nc | wc -l) files," \
-     "$(du -ck "$outdir"/*.h5 "$outdir"/*.nc | tail -1 | cut -f1) KiB in $outdir"
+echo "generated $(ls "$outdir"/*.h5 "$outdir"/*.nc "$outdir"/*.he5 | wc -l) files," \
+     "$(du -ck "$outdir"/*.h5 "$outdir"/*.nc "$outdir"/*.he5 | tail -1 | cut -f1) KiB in $outdir"

@@ -11,6 +11,17 @@ scripts/build.sh build
 (cd build && ctest --output-on-failure)
 # the differential runs' closing lines (data/, corpus), for the log
 grep -h "^corpus:" build/Testing/Temporary/LastTest.log || true
+# H5C_QGIS=1: QGIS (python3-qgis, installed here) loads a /vsis3/ layer
+# through the plugin and renders it offscreen (driver/tests/qgis_check.py)
+if [ "${H5C_QGIS:-0}" = 1 ]; then
+  if ! dpkg-query -W -f='${Status}' python3-qgis 2>/dev/null | grep -q "install ok installed"; then
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends python3-qgis >/dev/null
+  fi
+  H5C_S3RVER_PREFIX="$PWD/build/.s3rver" /usr/bin/python3 driver/tests/qgis_check.py \
+    --driver-dir build/driver --out build/qgis_check.png
+fi
 scripts/build.sh build-asan -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
   -DH5C_SANITIZE=ON -DH5C_FUZZ=ON -DH5C_DRIVER=OFF -DH5C_FUZZ_SECONDS="${H5C_FUZZ_SECONDS:-120}"
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
