@@ -857,6 +857,73 @@ def gen_georef():
         cls.dims[1].attach_scale(x)
 
 
+def gen_icesat2():
+    """ICESat-2 ATL03-like layout: beam groups of 1-D photon arrays indexed by
+    a delta_time dimension scale, strings, a compound, packed integers."""
+    rng = np.random.default_rng(900)
+    with new_file('icesat2_atl03_like.h5', 'v110') as f:
+        f.attrs['short_name'] = 'ATL03'
+        f.attrs['description'] = np.bytes_(b'ICESat-2-like test granule (fixed string)')
+        fixed_string(f, 'level', [b'L2A'], 8, h5t.STR_NULLPAD, h5t.CSET_ASCII, attr=True)
+        anc = group(f, 'ancillary_data')
+        epoch = dset(anc, 'atlas_sdp_gps_epoch', data=np.array([1198800018.0]))
+        epoch.attrs['units'] = 'seconds since 1980-01-06T00:00:00.000000Z'
+        dset(anc, 'release', data=np.array(['006'], dtype=object), dtype=h5py.string_dtype())
+        dset(anc, 'granule_id', data=np.array([b'ATL03_20200101_0101', b'ATL03_20200101_0102'],
+                                              dtype='S24'))
+        for beam, n in (('gt1l', 50), ('gt2r', 23)):
+            h = group(f, beam + '/heights')
+            t0 = 8.0e7 + (0 if beam == 'gt1l' else 1000.0)
+            dt = dset(h, 'delta_time', data=t0 + np.cumsum(rng.random(n) * 1e-3),
+                      chunks=(16,), compression='gzip')
+            dt.attrs['units'] = 'seconds since 2018-01-01'
+            dt.attrs['standard_name'] = 'time'
+            dt.attrs['long_name'] = 'Elapsed GPS seconds'
+            dt.make_scale('delta_time')
+            lat = dset(h, 'lat_ph', data=60.0 + np.cumsum(rng.random(n) * 1e-4),
+                       chunks=(16,), compression='gzip')
+            lat.attrs['units'] = 'degrees_north'
+            lat.attrs['standard_name'] = 'latitude'
+            lon = dset(h, 'lon_ph', data=-45.0 + np.cumsum(rng.random(n) * 1e-4),
+                       chunks=(16,), compression='gzip')
+            lon.attrs['units'] = 'degrees_east'
+            lon.attrs['standard_name'] = 'longitude'
+            hph = (rng.normal(size=n) * 20 + 1500).astype('<f4')
+            hph[3] = 3.4028235e38
+            hp = dset(h, 'h_ph', data=hph, chunks=(16,), compression='gzip', shuffle=True,
+                      fillvalue=np.float32(3.4028235e38))
+            hp.attrs['units'] = 'meters'
+            hp.attrs['long_name'] = 'Photon WGS84 Height'
+            hp.attrs['coordinates'] = 'delta_time lat_ph lon_ph'
+            hp.attrs.create('_FillValue', np.float32(3.4028235e38))
+            qa = dset(h, 'quality_ph', data=rng.integers(0, 4, n).astype('<i2'),
+                      chunks=(16,), compression='gzip')
+            qa.attrs.create('scale_factor', np.float64(0.5))
+            qa.attrs.create('add_offset', np.float64(-1.0))
+            qa.attrs.create('_FillValue', np.int16(-1))
+            sc = dset(h, 'signal_conf_ph', data=rng.integers(-2, 5, (n, 5)).astype('i1'),
+                      chunks=(16, 5), compression='gzip')
+            sc.attrs['long_name'] = 'Photon Signal Confidence'
+            for ds in (lat, lon, hp, qa):
+                ds.dims[0].attach_scale(dt)
+            sc.dims[0].attach_scale(dt)
+            rec = np.zeros(n, dtype=[('flag', 'u1'), ('score', '<f4'), ('count', '<i4')])
+            rec['flag'] = rng.integers(0, 2, n)
+            rec['score'] = rng.random(n).astype('<f4')
+            rec['count'] = rng.integers(-100, 100, n)
+            pr = dset(h, 'photon_record', data=rec)
+            pr.dims[0].attach_scale(dt)
+            g = group(f, beam + '/geolocation')
+            seg = dset(g, 'segment_id', data=np.arange(1000, 1000 + n // 10, dtype='<i4'))
+            seg.make_scale('segment_id')
+            rl = dset(g, 'reference_photon_lat', data=60.0 + rng.random(n // 10))
+            rl.dims[0].attach_scale(seg)
+            dset(g, 'surf_type', data=rng.integers(0, 2, (n // 10, 5)).astype('i1'))
+        orb = group(f, 'orbit_info')
+        dset(orb, 'sc_orient', data=np.array([1], dtype='i1'))
+        dset(orb, 'rgt', data=np.array([101], dtype='<i2'))
+
+
 def gen_large():
     rng = np.random.default_rng(800)
     with new_file('large_chunked_f4.h5', 'earliest') as f:
@@ -885,6 +952,7 @@ def main():
     gen_vds()
     gen_netcdf()
     gen_georef()
+    gen_icesat2()
     gen_large()
 
 
