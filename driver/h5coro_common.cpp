@@ -109,7 +109,37 @@ static bool CoreSpeaksRemote(const std::string &path)
            StartsWith(path, "http://") || StartsWith(path, "https://");
 }
 
+// Open files by path, while some GDAL object holds them: GDAL often opens
+// a source twice (gdal_translate, QGIS), and a second h5c_open would cost
+// the first round trip and the speculative read again.
+static std::mutex g_open_mutex;
+static std::map<std::string, std::weak_ptr<H5File>> g_open_files;
+
 std::shared_ptr<H5File> H5File::Open(const std::string &path, h5c_code &code, std::string &msg)
+{
+    const std::string key = path + '\n' + CPLGetConfigOption("H5CORO_REMOTE_BACKEND", "AUTO");
+    {
+        std::lock_guard<std::mutex> lock(g_open_mutex);
+        auto it = g_open_files.find(key);
+        if (it != g_open_files.end())
+        {
+            if (auto f = it->second.lock())
+                return f;
+            g_open_files.erase(it);
+        }
+    }
+    std::shared_ptr<H5File> file = OpenNew(path, code, msg);
+    if (file)
+    {
+        std::lock_guard<std::mutex> lock(g_open_mutex);
+        for (auto it = g_open_files.begin(); it != g_open_files.end();)  // forget closed ones
+            it = it->second.expired() ? g_open_files.erase(it) : std::next(it);
+        g_open_files[key] = file;
+    }
+    return file;
+}
+
+std::shared_ptr<H5File> H5File::OpenNew(const std::string &path, h5c_code &code, std::string &msg)
 {
     std::shared_ptr<H5File> file(new H5File());
     file->path_ = path;

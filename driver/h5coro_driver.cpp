@@ -159,6 +159,11 @@ class H5CDataset final : public GDALDataset
     // are cached now; 0: not done (too many bytes for the cache), the caller
     // reads another way; -1: error (reported).
     int PrefetchBlocks(const std::vector<int> &bands, int xoff, int yoff, int xs, int ys);
+    // Rows to fetch for a full-width read of ys rows at yoff: more than ys
+    // when the read looks like a top-to-bottom scan.
+    int ReadAheadRows(int band, int nbands, int yoff, int ys);
+    // Fetch the blocks of a window (with read-ahead for scans); as PrefetchBlocks.
+    int FetchWindow(const std::vector<int> &bands, int xoff, int yoff, int xs, int ys);
 
     std::shared_ptr<H5File> file_;
     h5c_dataset *ds_ = nullptr;
@@ -175,6 +180,8 @@ class H5CDataset final : public GDALDataset
     OGRSpatialReference srs_;
     CPLStringList geoloc_;
     CPLStringList other_datasets_;
+    int scan_end_ = -1;  // row where the last read-ahead ended
+    int scan_ahead_ = 1; // block rows per fetch of the current scan
 };
 
 /* ---- band --------------------------------------------------------------- */
@@ -456,9 +463,62 @@ int H5CDataset::PrefetchBlocks(const std::vector<int> &bands, int xoff, int yoff
             memset(data, 0, static_cast<size_t>(bw) * bh * esize_);
         regs.push_back(Region{m.band->GetBand() - 1, bxoff, byoff, bxs, bys, data, bw});
     }
+    CPLDebug("H5CORO", "window %d,%d %dx%d: %zu blocks fetched in one plan", xoff, yoff, xs, ys, regs.size());
     const bool ok = ReadRegions(regs);
     release(!ok);  // on failure the blocks hold no data: drop them from the cache
     return ok ? 1 : -1;
+}
+
+// Scanners (gdalinfo -checksum, gdal_translate, most writers) read
+// full-width strips from the top down; block by block row, each strip would
+// cost a round trip. A full-width read at the top, or one that starts where
+// the last read-ahead ended, fetches 8 block rows, then twice as many each
+// time (up to 64), within a quarter of GDAL's block cache.
+int H5CDataset::ReadAheadRows(int band, int nbands, int yoff, int ys)
+{
+    GDALRasterBand *b = GetRasterBand(band);
+    int bw = 0, bh = 0;
+    if (b)
+        b->GetBlockSize(&bw, &bh);
+    if (bh <= 0)
+        return ys;
+    if (GDALRasterBlock *blk = b->TryGetLockedBlockRef(0, yoff / bh))
+    {
+        blk->DropLock();  // already here: nothing to fetch, the scan goes on
+        return ys;
+    }
+    if (yoff == 0)
+        scan_ahead_ = 8;
+    else if (yoff == scan_end_)
+        scan_ahead_ = std::min(scan_ahead_ * 2, 64);
+    else
+    {
+        scan_ahead_ = 1;
+        scan_end_ = -1;
+        return ys;
+    }
+    const GIntBig row_bytes = static_cast<GIntBig>(nRasterXSize) * static_cast<GIntBig>(esize_) * nbands;
+    const GIntBig budget_rows = row_bytes > 0 ? GDALGetCacheMax64() / 4 / row_bytes : 0;
+    GIntBig rows = static_cast<GIntBig>(std::max(ys, bh)) * scan_ahead_;
+    rows = std::min(rows, std::max<GIntBig>(budget_rows / bh * bh, bh));
+    const GIntBig end = std::min<GIntBig>(nRasterYSize, (yoff + rows + bh - 1) / bh * bh);
+    scan_end_ = static_cast<int>(end);
+    return std::max(ys, static_cast<int>(end - yoff));
+}
+
+int H5CDataset::FetchWindow(const std::vector<int> &bands, int xoff, int yoff, int xs, int ys)
+{
+    if (xoff == 0 && xs == nRasterXSize && !bands.empty())
+    {
+        const int rows = ReadAheadRows(bands[0], static_cast<int>(bands.size()), yoff, ys);
+        if (rows > ys)
+        {
+            const int got = PrefetchBlocks(bands, xoff, yoff, xs, rows);
+            if (got != 0)
+                return got;
+        }
+    }
+    return PrefetchBlocks(bands, xoff, yoff, xs, ys);
 }
 
 // Copy a packed xs*ys buffer of type src_dt into the caller's buffer.
@@ -497,7 +557,7 @@ CPLErr H5CRasterBand::IRasterIO(GDALRWFlag rw, int xoff, int yoff, int xs, int y
     auto *ds = static_cast<H5CDataset *>(poDS);
     if (!WindowReads(rw, xs, ys, bxs, bys) || !TouchesAllBlocks(xs, ys, bxs, bys, nBlockXSize, nBlockYSize))
         return GDALRasterBand::IRasterIO(rw, xoff, yoff, xs, ys, data, bxs, bys, bt, pixel, line, extra);
-    const int got = ds->PrefetchBlocks({nBand}, xoff, yoff, xs, ys);
+    const int got = ds->FetchWindow({nBand}, xoff, yoff, xs, ys);
     if (got < 0)
         return CE_Failure;
     const bool one_block = xoff / nBlockXSize == (xoff + xs - 1) / nBlockXSize &&
@@ -534,7 +594,7 @@ CPLErr H5CDataset::IRasterIO(GDALRWFlag rw, int xoff, int yoff, int xs, int ys, 
         !TouchesAllBlocks(xs, ys, bxs, bys, bw, bh))
         return GDALDataset::IRasterIO(rw, xoff, yoff, xs, ys, data, bxs, bys, bt, nbands, bandmap, pixel, line,
                                       bandspace, extra);
-    const int got = PrefetchBlocks(std::vector<int>(bandmap, bandmap + nbands), xoff, yoff, xs, ys);
+    const int got = FetchWindow(std::vector<int>(bandmap, bandmap + nbands), xoff, yoff, xs, ys);
     if (got < 0)
         return CE_Failure;
     if (got > 0 || xs != bxs || ys != bys)

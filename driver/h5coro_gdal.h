@@ -5,7 +5,6 @@
 
 #include "gdal_priv.h"
 #include "ogr_spatialref.h"
-#include "ogr_spatialref.h"
 #include "h5coro.h"
 
 #include <cstdint>
@@ -35,7 +34,8 @@ class H5File
     };
 
     // path: anything GDAL accepts (local, /vsis3/, /vsicurl/, /vsizip/...).
-    // On failure returns null with code/msg set.
+    // A file still open under the same path (and H5CORO_REMOTE_BACKEND) is
+    // shared, not opened again. On failure returns null with code/msg set.
     static std::shared_ptr<H5File> Open(const std::string &path, h5c_code &code, std::string &msg);
     ~H5File();
 
@@ -52,6 +52,7 @@ class H5File
 
   private:
     H5File() = default;
+    static std::shared_ptr<H5File> OpenNew(const std::string &path, h5c_code &code, std::string &msg);
     h5c_file *f_ = nullptr;
     std::string path_;
     const char *backend_name_ = "core";

@@ -277,6 +277,24 @@ int h5c_bcache_prefetch(h5c_bcache *c, h5c_io *io, uint64_t bytes, h5c_error *er
     return cached_read(c, io, 0, (size_t)bytes, NULL, err);
 }
 
+size_t h5c_bcache_peek(h5c_bcache *c, uint64_t off, size_t len, void *buf)
+{
+    if (len == 0 || off > c->size || len > c->size - off) return 0;
+    pthread_mutex_lock(&c->lock);
+    uint64_t p = off / B, last = (off + len - 1) / B;
+    size_t have = 0;
+    for (; p <= last; p++) {
+        const blk *b = find(c, p);
+        if (!b || !b->data) break;
+        copy_overlap(buf, off, len, b->data, p * B, b->len);
+        uint64_t end = p * B + b->len;
+        have = (size_t)((end < off + len ? end : off + len) - off);
+    }
+    if (have) c->hits++;
+    pthread_mutex_unlock(&c->lock);
+    return have;
+}
+
 void h5c_bcache_install(h5c_bcache *c, const uint8_t *bytes, size_t len)
 {
     if (len > c->size) len = (size_t)c->size;

@@ -34,6 +34,11 @@ int h5c_bcache_read(h5c_bcache *c, h5c_io *io, uint64_t off, size_t len, void *b
 /* Speculative first read: make [0, min(bytes, size, cache bound)) resident. */
 int h5c_bcache_prefetch(h5c_bcache *c, h5c_io *io, uint64_t bytes, h5c_error *err);
 
+/* Copy the longest resident prefix of [off, off+len) into buf and return
+ * its length (nothing is fetched). Lets data reads use what the metadata
+ * reads brought. */
+size_t h5c_bcache_peek(h5c_bcache *c, uint64_t off, size_t len, void *buf);
+
 /* Install bytes [0, len) the backend read while opening (whole blocks, and
  * the tail block when len reaches the end); counts as the speculative read. */
 void h5c_bcache_install(h5c_bcache *c, const uint8_t *bytes, size_t len);

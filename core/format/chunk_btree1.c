@@ -21,6 +21,7 @@
 
 #define BT1_DEFAULT_K 32
 #define BT1_MAX_NODES (1u << 24)
+#define PREFETCH_ALL_BELOW 4096 /* chunks: fetch a small index whole */
 
 typedef struct bt1 {
     h5c_cidx *x;
@@ -121,6 +122,31 @@ static int parse_key(bt1 *t, h5c_cur *c, uint32_t *size, uint32_t *mask, uint64_
     return h5c_cur_ok(c);
 }
 
+/* Fetch the children the walk will visit in one batch rather than one
+ * round trip each: those under the selection, or every child when the
+ * whole index is small (later reads of other windows then cost nothing).
+ * c is at the first key; a hint only, the walk checks everything. */
+static void prefetch_children(bt1 *t, const h5c_cur *at, unsigned n)
+{
+    h5c_cidx *x = t->x;
+    uint64_t *kids = malloc((n ? n : 1) * sizeof *kids);
+    if (!kids) return;
+    int all = x->grid_chunks <= PREFETCH_ALL_BELOW;
+    h5c_cur c = *at;
+    uint64_t klo[H5C_MAX_RANK + 1], khi[H5C_MAX_RANK + 1];
+    uint32_t size, mask;
+    size_t k = 0;
+    if (parse_key(t, &c, &size, &mask, klo))
+        for (unsigned i = 0; i < n; i++) {
+            uint64_t child = h5c_cur_addr(&c);
+            if (!parse_key(t, &c, &size, &mask, khi)) break;
+            if (child != H5C_UNDEF && (all || subtree_may_intersect(x, klo, khi, i + 1 == n))) kids[k++] = child;
+            memcpy(klo, khi, sizeof klo);
+        }
+    h5c_meta_prefetch(x->f, kids, k, node_size(t, t->max_entries));
+    free(kids);
+}
+
 static int visit_node(bt1 *t, uint64_t addr, const uint8_t *buf, size_t len, int expect_level,
                       const uint64_t *plo, const uint64_t *phi, h5c_error *err)
 {
@@ -150,6 +176,7 @@ static int visit_node(bt1 *t, uint64_t addr, const uint8_t *buf, size_t len, int
                             "(truncated node)",
                        (unsigned long long)t->root, (unsigned long long)addr, n);
 
+    if (level > 0) prefetch_children(t, &c, n);
     uint64_t klo[H5C_MAX_RANK + 1], khi[H5C_MAX_RANK + 1];
     uint32_t size, mask, nsize, nmask;
     if (!parse_key(t, &c, &size, &mask, klo)) goto truncated;

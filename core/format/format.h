@@ -359,5 +359,8 @@ h5c_io *h5c_file_data_io(const h5c_file *f);
 /* Fetch the metadata blocks holding [addr, addr+span) for every address in
  * one batch (remote backends); a hint: errors are left to the real reads. */
 void h5c_meta_prefetch(h5c_file *f, const uint64_t *addrs, size_t n, size_t span);
+/* Copy the longest prefix of [off, off+len) the metadata cache holds into
+ * buf; returns its length. */
+size_t h5c_meta_peek(h5c_file *f, uint64_t off, size_t len, void *buf);
 
 #endif

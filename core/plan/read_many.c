@@ -197,13 +197,15 @@ static int fetch_spans(sched *s, const batch *b, uint64_t maxr, h5c_error *err)
             free(r);
             return H5C_NOMEM(err);
         }
-        for (uint64_t at = 0; at < sp->len; at += maxr, np++) {
+        /* the speculative first read often holds the first chunks already */
+        uint64_t have = h5c_meta_peek(s->f, sp->off, (size_t)sp->len, sp->buf);
+        for (uint64_t at = have; at < sp->len; at += maxr, np++) {
             r[np].off = sp->off + at;
             r[np].len = (size_t)(sp->len - at < maxr ? sp->len - at : maxr);
             r[np].buf = sp->buf + at;
         }
     }
-    int rc = h5c_io_read_many(h5c_file_data_io(s->f), r, np, err);
+    int rc = np ? h5c_io_read_many(h5c_file_data_io(s->f), r, np, err) : 0;
     free(r);
     return rc;
 }
