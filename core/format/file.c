@@ -102,7 +102,7 @@ void h5c_meta_prefetch(h5c_file *f, const uint64_t *addrs, size_t n, size_t span
 
 size_t h5c_meta_peek(h5c_file *f, uint64_t off, size_t len, void *buf)
 {
-    return f->cache ? h5c_bcache_peek(f->cache, off, len, buf) : 0;
+    return f->cache && !f->data_uncached ? h5c_bcache_peek(f->cache, off, len, buf) : 0;
 }
 
 void h5c_file_stats(const h5c_file *f, h5c_stats *st)

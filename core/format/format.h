@@ -31,6 +31,7 @@
 struct h5c_file {
     h5c_io *io;
     uint64_t base;            /* base address (absolute) */
+    int data_uncached;        /* tests: data reads never copy from the metadata cache */
     uint64_t eof;             /* io->size */
     uint8_t so, sl;           /* size of offsets, size of lengths */
     uint8_t sb_version;

@@ -35,7 +35,10 @@ static int cb_read_many(h5c_io *io, h5c_range *r, size_t n, h5c_error *err)
         char msg[256] = "";
         if (c->fn(c->ud, k, offs, lens, bufs, msg, sizeof msg) != 0)
             return h5c_fail(err, H5C_ERR_IO, "reading '%s': %s", c->name, msg[0] ? msg : "read failed");
-        for (size_t i = 0; i < k; i++) h5c_io_count(io, lens[i], 0);
+        for (size_t i = 0; i < k; i++) {
+            h5c_io_count(io, lens[i], 0);
+            if (r[done + i].done) r[done + i].done(&r[done + i]);
+        }
         done += k;
     }
     return 0;
@@ -43,7 +46,7 @@ static int cb_read_many(h5c_io *io, h5c_range *r, size_t n, h5c_error *err)
 
 static int cb_read(h5c_io *io, uint64_t off, size_t len, void *buf, h5c_error *err)
 {
-    h5c_range r = {off, len, buf};
+    h5c_range r = {off, len, buf, NULL, NULL};
     return cb_read_many(io, &r, 1, err);
 }
 

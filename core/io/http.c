@@ -61,6 +61,7 @@ typedef struct xfer {
     size_t len;
     uint8_t *buf;
     int probe; /* open: learn size and ETag; len > 0: also keep the first len bytes */
+    h5c_range *range; /* the caller's range (its done callback), NULL for the probe */
     /* response */
     long status;
     char etag[256];
@@ -655,6 +656,7 @@ static int run(remote *rm, xfer *xs, size_t n, h5c_error *err)
                 x->ok = 1;
                 left--;
                 h5c_io_count(&rm->io, x->probe ? x->seen : x->len, (uint64_t)x->attempts);
+                if (x->range && x->range->done) x->range->done(x->range);
                 continue;
             }
             double delay = rm->retry_delay;
@@ -733,6 +735,7 @@ static int remote_read_many(h5c_io *io, h5c_range *r, size_t n, h5c_error *err)
         xs[k].off = r[i].off;
         xs[k].len = r[i].len;
         xs[k].buf = r[i].buf;
+        xs[k].range = &r[i];
         k++;
     }
     int rc = k ? run(rm, xs, k, err) : 0;
@@ -742,7 +745,7 @@ static int remote_read_many(h5c_io *io, h5c_range *r, size_t n, h5c_error *err)
 
 static int remote_read(h5c_io *io, uint64_t off, size_t len, void *buf, h5c_error *err)
 {
-    h5c_range r = {off, len, buf};
+    h5c_range r = {off, len, buf, NULL, NULL};
     return remote_read_many(io, &r, 1, err);
 }
 

@@ -11,11 +11,17 @@
 
 typedef struct h5c_io h5c_io;
 
-typedef struct h5c_range {
+typedef struct h5c_range h5c_range;
+struct h5c_range {
     uint64_t off;
     size_t len;
     void *buf;
-} h5c_range;
+    /* optional: called once buf holds the range, on the thread that called
+     * read_many and before it returns, by backends that finish ranges one
+     * by one (HTTP); lets a caller decode while the rest still arrives */
+    void (*done)(h5c_range *r);
+    void *ud;
+};
 
 struct h5c_io {
     /* Read exactly len bytes at off into buf; a short read is an error. */

@@ -4,8 +4,9 @@
  * the backend fetches batches itself (read_many: remote, callback), blocks
  * whose gap is at most merge_gap are merged into ranges of at most
  * max_range, ranges are grouped into batches fetched with one
- * h5c_io_read_many each, and a worker pool decodes one batch while the
- * calling thread fetches the next. A backend without read_many (local
+ * h5c_io_read_many each, and a worker pool decodes the blocks of each
+ * span as soon as the span has arrived (backends that finish ranges one by
+ * one say so through h5c_range.done) while the rest is still in flight. A backend without read_many (local
  * pread) gains nothing from merging: there each worker reads its own
  * blocks, which keeps reads and inflation spread over the cores. */
 #include "plan.h"
@@ -30,10 +31,15 @@ typedef struct item {
     size_t batch;
 } item;
 
+typedef struct sched sched;
+
 typedef struct span {         /* merged range covering items [first, end) */
     uint64_t off, len;
     size_t first, end;
     uint8_t *buf;
+    sched *s;
+    size_t pieces_left;       /* ranges of it still in flight */
+    int queued;               /* its items were handed to the decoders */
 } span;
 
 typedef struct batch {        /* spans [first, end) fetched together */
@@ -42,7 +48,7 @@ typedef struct batch {        /* spans [first, end) fetched together */
     size_t left;              /* items not yet decoded */
 } batch;
 
-typedef struct sched {
+struct sched {
     h5c_file *f;
     item *items;
     size_t nitems;
@@ -52,12 +58,13 @@ typedef struct sched {
     size_t nbatches;
     pthread_mutex_t lock;
     pthread_cond_t cv;
-    size_t next;              /* next item to decode */
-    size_t ready;             /* items [0, ready) may be decoded */
+    size_t *queue;            /* items ready to decode, in arrival order */
+    size_t queued;            /* entries in queue */
+    size_t next;              /* next queue entry to decode */
     size_t inflight;          /* batches fetched and not fully decoded */
     int fetching;             /* more batches will be published */
     int batched;              /* remote mode: items belong to batches */
-} sched;
+};
 
 /* ---- failures --------------------------------------------------------------- */
 
@@ -183,6 +190,40 @@ static void free_batch(sched *s, const batch *b)
     }
 }
 
+/* Hand a span's items to the decoders, once: with its bytes when ok, else
+ * failing their jobs with e. */
+static void queue_span(sched *s, span *sp, int ok, const h5c_error *e)
+{
+    pthread_mutex_lock(&s->lock);
+    if (!sp->queued) {
+        sp->queued = 1;
+        ok = ok && sp->buf;
+        for (size_t j = sp->first; j < sp->end; j++) {
+            item *it = &s->items[j];
+            if (ok) {
+                it->data = sp->buf + (it->off - sp->off);
+            } else if (!it->jb->failed) {
+                h5c_error je = {0};
+                if (e) je = *e;
+                else H5C_NOMEM(&je);
+                h5c_job_chunk_context(it->jb, it->c, &je);
+                fail_job(it->jb, &je);
+            }
+            s->queue[s->queued++] = j;
+        }
+        pthread_cond_broadcast(&s->cv);
+    }
+    pthread_mutex_unlock(&s->lock);
+}
+
+/* A range of a span arrived (fetching thread): the last one makes the span
+ * decodable at once. */
+static void piece_done(h5c_range *r)
+{
+    span *sp = r->ud;
+    if (--sp->pieces_left == 0) queue_span(sp->s, sp, 1, NULL);
+}
+
 static int fetch_spans(sched *s, const batch *b, uint64_t maxr, h5c_error *err)
 {
     size_t np = 0;
@@ -199,41 +240,35 @@ static int fetch_spans(sched *s, const batch *b, uint64_t maxr, h5c_error *err)
         }
         /* the speculative first read often holds the first chunks already */
         uint64_t have = h5c_meta_peek(s->f, sp->off, (size_t)sp->len, sp->buf);
-        for (uint64_t at = have; at < sp->len; at += maxr, np++) {
+        sp->s = s;
+        sp->pieces_left = 0;
+        for (uint64_t at = have; at < sp->len; at += maxr, np++, sp->pieces_left++) {
             r[np].off = sp->off + at;
             r[np].len = (size_t)(sp->len - at < maxr ? sp->len - at : maxr);
             r[np].buf = sp->buf + at;
+            r[np].done = piece_done;
+            r[np].ud = sp;
         }
+        if (sp->pieces_left == 0) queue_span(s, sp, 1, NULL);
     }
     int rc = np ? h5c_io_read_many(h5c_file_data_io(s->f), r, np, err) : 0;
     free(r);
     return rc;
 }
 
-/* Fetch one batch and hand its items to the workers. A failed fetch fails
- * every job with a block in the batch (its items are then skipped). */
+/* Fetch one batch; spans not handed over as they arrived (backends without
+ * per-range completion, or a failed fetch, which fails every job with a
+ * block there) are handed over now. */
 static void fetch_batch(sched *s, size_t k, uint64_t maxr)
 {
     const batch *b = &s->batches[k];
     h5c_error e = {0};
     int rc = fetch_spans(s, b, maxr, &e);
-    pthread_mutex_lock(&s->lock);
+    if (rc != 0 && !e.msg[0]) H5C_NOMEM(&e);
     for (size_t i = b->first; i < b->end; i++) {
         span *sp = &s->spans[i];
-        for (size_t j = sp->first; j < sp->end; j++) {
-            item *it = &s->items[j];
-            if (rc == 0) {
-                it->data = sp->buf + (it->off - sp->off);
-            } else if (!it->jb->failed) {
-                h5c_error je = e;
-                h5c_job_chunk_context(it->jb, it->c, &je);
-                fail_job(it->jb, &je);
-            }
-        }
+        queue_span(s, sp, rc == 0, &e);
     }
-    s->ready = b->end_item;
-    pthread_cond_broadcast(&s->cv);
-    pthread_mutex_unlock(&s->lock);
 }
 
 /* ---- decoding ------------------------------------------------------------------- */
@@ -253,8 +288,8 @@ static void item_done(sched *s, const item *it)
 /* Decode the next ready item, if any (s->lock held, released meanwhile). */
 static int decode_next(sched *s, h5c_wbufs *w)
 {
-    if (s->next >= s->ready) return 0;
-    item *it = &s->items[s->next++];
+    if (s->next >= s->queued) return 0;
+    item *it = &s->items[s->queue[s->next++]];
     int skip = it->jb->failed;
     pthread_mutex_unlock(&s->lock);
     h5c_error e = {0};
@@ -313,7 +348,8 @@ static void run_local(sched *s)
     pthread_t tids[MAX_WORKERS];
     int n = s->f->nthreads;
     if ((size_t)n > s->nitems) n = (int)s->nitems;
-    s->ready = s->nitems;
+    for (size_t i = 0; i < s->nitems; i++) s->queue[i] = i;
+    s->queued = s->nitems;
     int started = start_workers(s, tids, n - 1);
     worker(s);
     for (int i = 0; i < started; i++) pthread_join(tids[i], NULL);
@@ -348,7 +384,7 @@ void h5c_jobs_run(h5c_file *f, h5c_job **jobs, size_t n)
     s.f = f;
     pthread_mutex_init(&s.lock, NULL);
     pthread_cond_init(&s.cv, NULL);
-    if (list_items(&s, jobs, n) != 0) {
+    if (list_items(&s, jobs, n) != 0 || !(s.queue = malloc((s.nitems ? s.nitems : 1) * sizeof *s.queue))) {
         h5c_error e = {0};
         H5C_NOMEM(&e);
         for (size_t j = 0; j < n; j++) fail_job(jobs[j], &e);
@@ -359,6 +395,7 @@ void h5c_jobs_run(h5c_file *f, h5c_job **jobs, size_t n)
     }
     for (size_t k = 0; k < s.nspans; k++) free(s.spans[k].buf);
     free(s.items);
+    free(s.queue);
     free(s.spans);
     free(s.batches);
     pthread_cond_destroy(&s.cv);

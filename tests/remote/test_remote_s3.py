@@ -242,7 +242,7 @@ def test_retries_exhausted_bounded(srv, tmp_path):
 def test_object_changed_mid_read(srv, tmp_path, fault):
     env = key_env(srv, tmp_path, **RETRY_ENV)
     srv.state.faults[:] = [None] + [fault] * 20
-    rc, out, err = run(["read", "s3://data/" + SMALL, "/chunked_gzip_f4", "--format", "bin"], env)
+    rc, out, err = run(["read", "s3://data/large_chunked_f4.h5", "/field", "--format", "bin", "--speculative", "4096"], env)
     assert rc == 1 and "object changed during read" in err, err
 
 
