@@ -472,7 +472,7 @@ int H5CDataset::PrefetchBlocks(const std::vector<int> &bands, int xoff, int yoff
 // Scanners (gdalinfo -checksum, gdal_translate, most writers) read
 // full-width strips from the top down; block by block row, each strip would
 // cost a round trip. A full-width read at the top, or one that starts where
-// the last read-ahead ended, fetches 8 block rows, then twice as many each
+// the last read-ahead ended, fetches 16 block rows, then twice as many each
 // time (up to 64), within a quarter of GDAL's block cache.
 int H5CDataset::ReadAheadRows(int band, int nbands, int yoff, int ys)
 {
@@ -488,7 +488,7 @@ int H5CDataset::ReadAheadRows(int band, int nbands, int yoff, int ys)
         return ys;
     }
     if (yoff == 0)
-        scan_ahead_ = 8;
+        scan_ahead_ = 16;
     else if (yoff == scan_end_)
         scan_ahead_ = std::min(scan_ahead_ * 2, 64);
     else
