@@ -18,8 +18,9 @@ Workloads:
   B3  a cold 512x512 window of B2.
   B4  three whole 1-D datasets of B1 (one h5c_read_many; GDAL multidim API).
   B5  B2 from a local file (h5coro vs GDAL and h5py, no network).
-  D1-D3  gdalinfo / gdalinfo -checksum / gdal_translate -srcwin on B1 and B2
-      through the H5CORO plugin vs the built-in driver (same commands).
+  D1-D4  gdalinfo / gdalinfo -checksum / gdal_translate -srcwin / gdal_translate
+      on B1 and B2 through the H5CORO plugin vs the built-in driver (same
+      commands); the GeoTIFFs of D3 and D4 are compared pixel by pixel.
 """
 import argparse
 import json
@@ -160,6 +161,24 @@ def run_once(cmd, env, servers):
     return {"s": dt, "gets": st["gets"], "bytes": st["bytes_down"]}
 
 
+def same_output(cmd_ours, cmd_builtin, env_ours, env):
+    """Whether both GDAL commands gave the same result: the GeoTIFFs pixel
+    by pixel, else the checksums printed (None when there is neither)."""
+    tifs = [x for x in cmd_ours if x.endswith(".tif")]
+    if tifs:
+        from osgeo import gdal
+        import numpy as np
+        a = gdal.Open(tifs[0]).ReadAsArray()
+        b = gdal.Open(tifs[0].replace(".tif", "_builtin.tif")).ReadAsArray()
+        return bool(a.shape == b.shape and np.array_equal(a, b, equal_nan=True))
+    if "-checksum" in cmd_ours:
+        outs = [subprocess.run(c, env=e, capture_output=True, text=True, timeout=600).stdout
+                for c, e in ((cmd_ours, env_ours), (cmd_builtin, env))]
+        sums = [[ln.strip() for ln in o.splitlines() if "Checksum=" in ln] for o in outs]
+        return bool(sums[0]) and sums[0] == sums[1]
+    return None
+
+
 def measure(cmd, env, servers, runs):
     results = [run_once(cmd, env, servers) for _ in range(runs)]
     errs = [r for r in results if "error" in r]
@@ -201,6 +220,8 @@ def workloads(h5coro, s3, local_b2, tmp):
         ("D3", "gdal_translate 512^2 window", None,
          ["gdal_translate", "-q", "-srcwin", "0", "0", "512", "512", f'H5CORO:"{b2}"://data',
           os.path.join(tmp, "d3.tif")], True),
+        ("D4", "gdal_translate 4096^2 grid", None,
+         ["gdal_translate", "-q", f'H5CORO:"{b2}"://data', os.path.join(tmp, "d4.tif")], True),
         ("B4", "three 1-D datasets",
          [h5coro, "read", f"s3://{BUCKET}/b1.h5"] + B4_PATHS + ["--format", "bin", "-o", "/dev/null"],
          [PY, "-c", gdal_b4_script(b1)], True),
@@ -241,14 +262,19 @@ def main():
             if only and wid not in only:
                 continue
             srv = servers if remote else None
+            same = None
             if ours is None:  # a GDAL command: through the plugin vs the built-in driver
-                cmd_builtin = [x.replace('H5CORO:"', 'HDF5:"') for x in gdal]
-                r_ours = measure(gdal, dict(env, GDAL_DRIVER_PATH=a.plugin_dir), srv, a.runs)
+                cmd_builtin = [x.replace('H5CORO:"', 'HDF5:"').replace(".tif", "_builtin.tif") for x in gdal]
+                env_ours = dict(env, GDAL_DRIVER_PATH=a.plugin_dir)
+                r_ours = measure(gdal, env_ours, srv, a.runs)
                 r_gdal = measure(cmd_builtin, env, srv, a.runs)
+                same = same_output(gdal, cmd_builtin, env_ours, env)
             else:
                 r_ours = measure(ours, env, srv, a.runs)
                 r_gdal = measure(gdal, env, srv, a.runs)
             row = {"workload": wid, "what": desc, "h5coro": r_ours, "gdal": r_gdal}
+            if same is not None:
+                row["same_output"] = same
             if wid == "B5":
                 row["h5py"] = measure([PY, "-c", h5py_b5_script(files["b2.h5"])], env, None, a.runs)
             if "s" in r_ours and "s" in r_gdal:
@@ -278,8 +304,9 @@ def print_row(row):
         print("%-4s %-28s | %-32s | %-32s | %s" % ("", "workload", "h5coro (CLI; D*: GDAL+plugin)",
                                                  "GDAL HDF5 driver", "GDAL/h5coro"))
         print_row.header = True
-    print("%-4s %-28s | %-32s | %-32s | %s" % (row["workload"], row["what"], cell(row["h5coro"]), cell(row["gdal"]),
-                                             row.get("ratio_gdal_over_h5coro", "-")), flush=True)
+    same = {True: "  same output", False: "  OUTPUT DIFFERS", None: ""}[row.get("same_output")]
+    print("%-4s %-28s | %-32s | %-32s | %s%s" % (row["workload"], row["what"], cell(row["h5coro"]), cell(row["gdal"]),
+                                               row.get("ratio_gdal_over_h5coro", "-"), same), flush=True)
     if "h5py" in row:
         print("%-4s %-28s | %-32s" % ("", "  (h5py, local)", cell(row["h5py"])), flush=True)
 

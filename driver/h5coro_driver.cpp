@@ -695,105 +695,10 @@ bool H5CDataset::CrsFromGridMapping(const std::string &gmpath, std::string *why)
         return false;
     }
     OGRSpatialReference srs;
-    bool ok = false;
-    for (const char *key : {"crs_wkt", "spatial_ref", "esri_pe_string"})
-    {
-        const Attr *x = FindAttr(a, key);
-        if (!ok && x && x->is_string && !x->text.empty())
-            ok = srs.SetFromUserInput(x->text.c_str(),
-                                      OGRSpatialReference::SET_FROM_USER_INPUT_LIMITATIONS_get()) == OGRERR_NONE;
-    }
-    if (!ok)
-    {
-        const Attr *x = FindAttr(a, "epsg_code");
-        if (!x)
-            x = FindAttr(a, "EPSG");
-        if (x && x->numeric && !x->ints.empty() && x->ints[0] > 0)
-            ok = srs.importFromEPSG(static_cast<int>(x->ints[0])) == OGRERR_NONE;
-        else if (x && x->is_string && !x->text.empty())
-        {
-            std::string s = x->text;
-            if (s.find(':') == std::string::npos)
-                s = "EPSG:" + s;
-            ok = srs.SetFromUserInput(s.c_str()) == OGRERR_NONE;
-        }
-    }
-    if (!ok)
-    {
-        const Attr *g = FindAttr(a, "grid_mapping_name");
-        auto num = [&](const char *k, double def) {
-            const Attr *x = FindAttr(a, k);
-            return x && x->numeric && !x->nums.empty() ? x->nums[0] : def;
-        };
-        auto num2 = [&](const char *k, int i, double def) {
-            const Attr *x = FindAttr(a, k);
-            return x && x->numeric && static_cast<int>(x->nums.size()) > i ? x->nums[i] : def;
-        };
-        if (g && g->is_string)
-        {
-            const std::string gm = g->text;
-            const double fe = num("false_easting", 0), fn = num("false_northing", 0);
-            const double lat0 = num("latitude_of_projection_origin", 0);
-            const double lon0 = num("longitude_of_central_meridian", num("longitude_of_projection_origin", 0));
-            bool proj = true;
-            if (gm == "latitude_longitude")
-                proj = false;
-            else if (gm == "transverse_mercator")
-                srs.SetTM(lat0, lon0, num("scale_factor_at_central_meridian", 1), fe, fn);
-            else if (gm == "polar_stereographic")
-            {
-                const double slat = num("standard_parallel", std::nan(""));
-                const double vlon = num("straight_vertical_longitude_from_pole", lon0);
-                if (!std::isnan(slat))
-                    srs.SetPS(slat, vlon, 1.0, fe, fn);
-                else
-                    srs.SetPS(lat0, vlon, num("scale_factor_at_projection_origin", 1), fe, fn);
-            }
-            else if (gm == "lambert_conformal_conic")
-            {
-                const double p1 = num2("standard_parallel", 0, lat0), p2 = num2("standard_parallel", 1, p1);
-                srs.SetLCC(p1, p2, lat0, lon0, fe, fn);
-            }
-            else if (gm == "albers_conical_equal_area")
-            {
-                const double p1 = num2("standard_parallel", 0, lat0), p2 = num2("standard_parallel", 1, p1);
-                srs.SetACEA(p1, p2, lat0, lon0, fe, fn);
-            }
-            else if (gm == "lambert_azimuthal_equal_area")
-                srs.SetLAEA(lat0, lon0, fe, fn);
-            else if (gm == "mercator")
-            {
-                const double sp = num("standard_parallel", std::nan(""));
-                if (!std::isnan(sp))
-                    srs.SetMercator2SP(sp, 0, lon0, fe, fn);
-                else
-                    srs.SetMercator(0, lon0, num("scale_factor_at_projection_origin", 1), fe, fn);
-            }
-            else
-            {
-                if (why)
-                    *why = "grid_mapping_name " + gm + " not handled";
-                return false;
-            }
-            const double a_ = num("semi_major_axis", 6378137.0);
-            double invf = num("inverse_flattening", -1);
-            const double b_ = num("semi_minor_axis", -1);
-            if (invf < 0)
-                invf = b_ > 0 && b_ != a_ ? a_ / (a_ - b_) : (b_ > 0 ? 0.0 : 298.257223563);
-            if (a_ == 6378137.0 && std::fabs(invf - 298.257223563) < 1e-6)
-                srs.SetWellKnownGeogCS("WGS84");
-            else
-                srs.SetGeogCS("unknown", "unknown", "unknown", a_, invf);
-            (void)proj;
-            ok = true;
-        }
-    }
-    if (ok)
-    {
-        srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-        srs_ = srs;
-    }
-    return ok;
+    if (!SrsFromCfGridMapping(a, srs, why))
+        return false;
+    srs_ = srs;
+    return true;
 }
 
 void H5CDataset::FindGeoreferencing(const std::vector<Attr> &attrs)
