@@ -332,7 +332,7 @@ static size_t mark_wanted(h5c_bcache *c, const h5c_range *want, size_t n, uint64
         }
     }
 done:
-    qsort(v, k, sizeof *v, cmp_u64);
+    if (k) qsort(v, k, sizeof *v, cmp_u64);
     *out = v;
     return k;
 }
