@@ -129,7 +129,7 @@ typedef struct h5c_remote {
     double retry_delay;             /* GDAL_HTTP_RETRY_DELAY seconds (<0 unset: 0.1) */
     double timeout;                 /* GDAL_HTTP_TIMEOUT per request (<=0 unset) */
     double max_retry_time;          /* total retry budget, seconds (<=0: 30) */
-    int max_connections;            /* concurrent connections (<=0: 64) */
+    int max_connections;            /* concurrent connections (<=0: 128 for S3, 64 else) */
     int verbose;                    /* log each request (never secrets) to stderr */
 } h5c_remote;
 

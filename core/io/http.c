@@ -790,7 +790,6 @@ h5c_io *h5c_io_remote_open(const char *path, const h5c_remote *r_in, size_t head
     rm->retry_delay = r->retry_delay >= 0 ? r->retry_delay : 0.1;
     rm->timeout = r->timeout > 0 ? r->timeout : 0;
     rm->max_retry_time = r->max_retry_time > 0 ? r->max_retry_time : 30;
-    rm->max_conn = r->max_connections > 0 ? r->max_connections : 64;
     const char *ev = getenv("H5CORO_VERBOSE");
     rm->verbose = r->verbose || (ev && *ev && strcmp(ev, "0") != 0);
     rm->no_sign = r->no_sign;
@@ -799,6 +798,9 @@ h5c_io *h5c_io_remote_open(const char *path, const h5c_remote *r_in, size_t head
     if (is_s3) h5c_aws_region(r, rm->region, sizeof rm->region);
     if (h5c_remote_url_parse(path, r, rm->region, &rm->u, err) != 0) goto fail;
     rm->io.name = rm->u.name;
+    /* S3 serves thousands of requests per second per prefix: listing a file
+     * of scattered headers goes as wide as the batch; other servers get less */
+    rm->max_conn = r->max_connections > 0 ? r->max_connections : rm->u.s3 ? 128 : 64;
     if (rm->u.s3 && !rm->no_sign) {
         rm->creds = h5c_aws_creds_new(r, err);
         if (!rm->creds) {
