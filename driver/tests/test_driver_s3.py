@@ -128,7 +128,7 @@ def builtin():
     """The built-in HDF5 driver on the local files (a child process, as in
     test_driver.py)."""
     worker = os.path.join(os.path.dirname(__file__), "builtin_worker.py")
-    out, todo = {}, list(FILES)
+    out, todo, tries = {}, list(FILES), {}
     while todo:
         p = subprocess.run([sys.executable, worker], input="\n".join(todo) + "\n", capture_output=True, text=True,
                            timeout=600, env={k: v for k, v in os.environ.items() if not k.startswith(AWS_KEYS)})
@@ -142,9 +142,14 @@ def builtin():
                 out[r["path"]] = r
                 current = None
         if current is not None:
-            out[current] = {"path": current, "crashed": True, "subdatasets": {}, "datasets": {}}
+            # once seen here (CI): libhdf5 died on a file it reads fine on
+            # the next try; a second death in a fresh process counts
+            tries[current] = tries.get(current, 0) + 1
+            if tries[current] >= 2:
+                out[current] = {"path": current, "crashed": True, "subdatasets": {}, "datasets": {},
+                                "stderr": p.stderr[-2000:], "returncode": p.returncode}
         remaining = [f for f in todo if f not in out]
-        if len(remaining) == len(todo):
+        if len(remaining) == len(todo) and (current is None or tries[current] >= 2):
             break
         todo = remaining
     return out
@@ -198,7 +203,7 @@ def test_s3_matrix(s3, builtin, path, tmp_path):
     local); each served by the core's S3 backend."""
     rpath = remote(path)
     ref = builtin[path]
-    assert not ref.get("crashed")
+    assert not ref.get("crashed"), ref
     with DebugLog() as log:
         local_plain = open_with(path, "H5CORO")
         ours_plain = open_with(rpath, "H5CORO")
