@@ -38,10 +38,15 @@ static int visit_entry(walk *w, h5c_cur *c, uint64_t snod, h5c_error *err)
     return w->fn(&l, w->ud, err);
 }
 
+/* Largest symbol table node: 2K entries of two offsets and 24 bytes. */
+static size_t snod_size(const h5c_file *f)
+{
+    return 8 + (2u * f->so + 24) * 2u * f->sym_leaf_k;
+}
+
 static int visit_snod(walk *w, uint64_t addr, h5c_error *err)
 {
-    size_t esz = 2u * w->f->so + 24;
-    size_t cap = 8 + esz * 2u * w->f->sym_leaf_k;
+    size_t cap = snod_size(w->f);
     size_t got;
     uint8_t *b = h5c_meta_read_upto(w->f, addr, cap, &got, "symbol table node", err);
     if (!b) return -1;
@@ -90,7 +95,7 @@ static int visit_node(walk *w, uint64_t addr, int depth, h5c_error *err)
     }
     free(b);
     /* the children in one batch, then walk them from memory */
-    if (rc == 0) h5c_meta_prefetch(w->f, kids, used, level > 0 ? cap : 8 + (2u * w->f->so + 24) * 2u * w->f->sym_leaf_k);
+    if (rc == 0) h5c_meta_prefetch(w->f, kids, used, level > 0 ? cap : snod_size(w->f));
     for (uint16_t i = 0; rc == 0 && i < used; i++)
         rc = level > 0 ? visit_node(w, kids[i], depth + 1, err) : visit_snod(w, kids[i], err);
     free(kids);
