@@ -6,7 +6,6 @@ H5CORO_TEST_DATA (data/), H5CORO_CORPUS (shared corpus, optional).
 """
 import glob
 import hashlib
-import json
 import os
 import re
 import subprocess
@@ -18,6 +17,8 @@ import pytest
 from osgeo import gdal, osr
 
 import h5py
+
+from worker_runs import run_worker  # noqa: E402
 
 gdal.UseExceptions()
 
@@ -105,31 +106,10 @@ def builtin_results():
     """Built-in driver results for every file, from a child process that is
     restarted past any file on which the built-in driver crashes."""
     global _builtin
-    if _builtin is not None:
-        return _builtin
-    _builtin = {}
-    worker = os.path.join(os.path.dirname(__file__), "builtin_worker.py")
-    todo = list(FILES)
-    while todo:
-        proc = subprocess.run([sys.executable, worker], input="\n".join(todo) + "\n", capture_output=True,
-                              text=True, timeout=1800)
-        current = None
-        for line in proc.stdout.splitlines():
-            tag, _, rest = line.partition("\t")
-            if tag == "START":
-                current = rest
-            elif tag == "DONE":
-                r = json.loads(rest)
-                _builtin[r["path"]] = r
-                current = None
-        done = set(_builtin)
-        if current is not None:
-            _builtin[current] = {"path": current, "crashed": True, "subdatasets": {}, "datasets": {}}
-            done.add(current)
-        remaining = [f for f in todo if f not in done]
-        if len(remaining) == len(todo):
-            break
-        todo = remaining
+    if _builtin is None:
+        worker = os.path.join(os.path.dirname(__file__), "builtin_worker.py")
+        _builtin = run_worker(worker, FILES, lambda f: {"path": f, "crashed": True, "subdatasets": {},
+                                                        "datasets": {}})
     return _builtin
 
 

@@ -10,7 +10,6 @@ H5CORO_TEST_DATA (data/), H5C_S3RVER_PREFIX (where npm installs s3rver).
 """
 import glob
 import http.server
-import json
 import os
 import re
 import shutil
@@ -27,6 +26,7 @@ from osgeo import gdal
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from test_driver import (DATA, config_option, gdal_array, h5py_array, is_hdf5, open_with,  # noqa: E402
                          same_array, short)
+from worker_runs import run_worker  # noqa: E402
 
 gdal.UseExceptions()
 
@@ -128,31 +128,8 @@ def builtin():
     """The built-in HDF5 driver on the local files (a child process, as in
     test_driver.py)."""
     worker = os.path.join(os.path.dirname(__file__), "builtin_worker.py")
-    out, todo, tries = {}, list(FILES), {}
-    while todo:
-        p = subprocess.run([sys.executable, worker], input="\n".join(todo) + "\n", capture_output=True, text=True,
-                           timeout=600, env={k: v for k, v in os.environ.items() if not k.startswith(AWS_KEYS)})
-        current = None
-        for line in p.stdout.splitlines():
-            tag, _, rest = line.partition("\t")
-            if tag == "START":
-                current = rest
-            elif tag == "DONE":
-                r = json.loads(rest)
-                out[r["path"]] = r
-                current = None
-        if current is not None:
-            # once seen here (CI): libhdf5 died on a file it reads fine on
-            # the next try; a second death in a fresh process counts
-            tries[current] = tries.get(current, 0) + 1
-            if tries[current] >= 2:
-                out[current] = {"path": current, "crashed": True, "subdatasets": {}, "datasets": {},
-                                "stderr": p.stderr[-2000:], "returncode": p.returncode}
-        remaining = [f for f in todo if f not in out]
-        if len(remaining) == len(todo) and (current is None or tries[current] >= 2):
-            break
-        todo = remaining
-    return out
+    return run_worker(worker, FILES, lambda f: {"path": f, "crashed": True, "subdatasets": {}, "datasets": {}},
+                      env={k: v for k, v in os.environ.items() if not k.startswith(AWS_KEYS)}, timeout=600)
 
 
 class DebugLog:

@@ -12,7 +12,6 @@ import glob
 import json
 import os
 import shutil
-import subprocess
 import sys
 
 import numpy as np
@@ -21,6 +20,8 @@ import pytest
 from osgeo import gdal, osr
 
 import h5py
+
+from worker_runs import run_worker  # noqa: E402
 
 gdal.UseExceptions()
 
@@ -300,26 +301,8 @@ def builtin_mdim(paths):
     """Built-in HDF5 multidim driver's view of paths, from a child process
     restarted past any file on which it crashes."""
     worker = os.path.join(os.path.dirname(__file__), "builtin_mdim_worker.py")
-    results, todo = {}, list(paths)
-    while todo:
-        proc = subprocess.run([sys.executable, worker], input="\n".join(todo) + "\n", capture_output=True,
-                              text=True, timeout=1800)
-        current = None
-        for line in proc.stdout.splitlines():
-            tag, _, rest = line.partition("\t")
-            if tag == "START":
-                current = rest
-            elif tag == "DONE":
-                r = json.loads(rest)
-                results[r["path"]] = r
-                current = None
-        if current is not None:
-            results[current] = {"path": current, "opened": False, "crashed": True, "arrays": {}, "dims": {}}
-        remaining = [p for p in todo if p not in results]
-        if len(remaining) == len(todo):
-            break
-        todo = remaining
-    return results
+    return run_worker(worker, paths, lambda p: {"path": p, "opened": False, "crashed": True, "arrays": {},
+                                                "dims": {}})
 
 
 def ours_mdim(path, skipped=None):
