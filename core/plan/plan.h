@@ -28,7 +28,8 @@ typedef struct h5c_job {
     uint64_t block_rows;      /* contiguous: rows per block */
     h5c_chunk *chunks;
     size_t nchunks, cap;
-    int failed;               /* set once; err holds the first error */
+    int failed;               /* err holds the error of the first failing block */
+    const h5c_chunk *fail_at; /* that block in element order (NULL: not a block's) */
     h5c_error err;
 } h5c_job;
 

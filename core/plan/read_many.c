@@ -68,13 +68,33 @@ struct sched {
 
 /* ---- failures --------------------------------------------------------------- */
 
-/* Record the first error of a job (s->lock held). */
-static void fail_job(h5c_job *jb, const h5c_error *e)
+/* Element order of two blocks of one job: row-major order of their first
+ * elements (a NULL block, an error of the job itself, comes first). */
+static int block_before(const h5c_job *jb, const h5c_chunk *a, const h5c_chunk *b)
 {
-    if (jb->failed) return;
+    if (!a || !b) return !a && b;
+    for (int i = 0; i < jb->s.rank; i++)
+        if (a->coord[i] != b->coord[i]) return a->coord[i] < b->coord[i];
+    return 0;
+}
+
+/* Record the error of block c of a job (s->lock held). Blocks fail in an
+ * order that depends on thread timing, so the job keeps the error of the
+ * failing block that comes first in element order: the same every run. */
+static void fail_job(h5c_job *jb, const h5c_chunk *c, const h5c_error *e)
+{
+    if (jb->failed && !block_before(jb, c, jb->fail_at)) return;
     jb->failed = 1;
+    jb->fail_at = c;
     jb->err = *e;
     h5c_err_context(&jb->err, "reading '%s'", jb->d->path);
+}
+
+/* Blocks after the one that failed need not be decoded: their errors could
+ * not be the one reported (s->lock held). */
+static int can_skip(const h5c_job *jb, const h5c_chunk *c)
+{
+    return jb->failed && !block_before(jb, c, jb->fail_at);
 }
 
 /* ---- listing and merging ------------------------------------------------------ */
@@ -98,14 +118,14 @@ static int list_items(sched *s, h5c_job **jobs, size_t n)
     for (size_t j = 0; j < n; j++) {
         h5c_job *jb = jobs[j];
         size_t first = s->nitems;
-        for (size_t k = 0; k < jb->nchunks && !jb->failed; k++) {
+        for (size_t k = 0; k < jb->nchunks; k++) {
             item *it = &s->items[s->nitems];
             h5c_error e = {0};
             it->jb = jb;
             it->c = &jb->chunks[k];
             if (h5c_job_extent(jb, it->c, &it->off, &it->len, &e) != 0) {
                 h5c_job_chunk_context(jb, it->c, &e);
-                fail_job(jb, &e);
+                fail_job(jb, it->c, &e);
             } else if (jb->mem_block) {
                 h5c_job_process(jb, NULL, it->c, NULL, &e);
             } else {
@@ -202,12 +222,12 @@ static void queue_span(sched *s, span *sp, int ok, const h5c_error *e)
             item *it = &s->items[j];
             if (ok) {
                 it->data = sp->buf + (it->off - sp->off);
-            } else if (!it->jb->failed) {
+            } else if (!can_skip(it->jb, it->c)) {
                 h5c_error je = {0};
                 if (e) je = *e;
                 else H5C_NOMEM(&je);
                 h5c_job_chunk_context(it->jb, it->c, &je);
-                fail_job(it->jb, &je);
+                fail_job(it->jb, it->c, &je);
             }
             s->queue[s->queued++] = j;
         }
@@ -290,12 +310,12 @@ static int decode_next(sched *s, h5c_wbufs *w)
 {
     if (s->next >= s->queued) return 0;
     item *it = &s->items[s->queue[s->next++]];
-    int skip = it->jb->failed;
+    int skip = can_skip(it->jb, it->c) || (s->batched && !it->data);
     pthread_mutex_unlock(&s->lock);
     h5c_error e = {0};
     int rc = skip ? 0 : h5c_job_process(it->jb, w, it->c, it->data, &e);
     pthread_mutex_lock(&s->lock);
-    if (rc != 0) fail_job(it->jb, &e);
+    if (rc != 0) fail_job(it->jb, it->c, &e);
     item_done(s, it);
     return 1;
 }
@@ -363,7 +383,7 @@ static void run_batched(sched *s)
     h5c_error e = {0};
     if (merge_spans(s, gap, maxr) != 0 || make_batches(s, maxr) != 0) {
         H5C_NOMEM(&e);
-        for (size_t i = 0; i < s->nitems; i++) fail_job(s->items[i].jb, &e);
+        for (size_t i = 0; i < s->nitems; i++) fail_job(s->items[i].jb, NULL, &e);
         return;
     }
     s->batched = 1;
@@ -387,7 +407,7 @@ void h5c_jobs_run(h5c_file *f, h5c_job **jobs, size_t n)
     if (list_items(&s, jobs, n) != 0 || !(s.queue = malloc((s.nitems ? s.nitems : 1) * sizeof *s.queue))) {
         h5c_error e = {0};
         H5C_NOMEM(&e);
-        for (size_t j = 0; j < n; j++) fail_job(jobs[j], &e);
+        for (size_t j = 0; j < n; j++) fail_job(jobs[j], NULL, &e);
     } else if (s.nitems && h5c_file_data_io(f)->read_many) {
         run_batched(&s);
     } else if (s.nitems) {
