@@ -96,6 +96,21 @@ static int VsiReadMany(void *ud, size_t n, const uint64_t *offsets, const size_t
     return rc;
 }
 
+bool IsRemotePath(const char *p)
+{
+    return STARTS_WITH_CI(p, "/vsis3/") || STARTS_WITH_CI(p, "/vsicurl/") || STARTS_WITH_CI(p, "/vsigs/") ||
+           STARTS_WITH_CI(p, "/vsiaz/") || STARTS_WITH_CI(p, "/vsiadls/") || STARTS_WITH_CI(p, "/vsioss/") ||
+           STARTS_WITH_CI(p, "/vsiswift/") || STARTS_WITH_CI(p, "/vsiwebhdfs/") ||
+           STARTS_WITH_CI(p, "/vsihdfs/") || STARTS_WITH_CI(p, "http://") || STARTS_WITH_CI(p, "https://") ||
+           STARTS_WITH_CI(p, "s3://") || STARTS_WITH_CI(p, "/vsis3_streaming/") ||
+           STARTS_WITH_CI(p, "/vsicurl_streaming/");
+}
+
+bool H5File::IsRemote() const
+{
+    return IsRemotePath(path_.c_str());
+}
+
 /* ---- remote settings from GDAL's configuration ----------------------- */
 
 static bool StartsWith(const std::string &s, const char *p)
@@ -491,6 +506,7 @@ static int AttrCb(const h5c_attr *a, void *ud)
         return 0;
     }
     const h5c_dtype *t = a->type;
+    x.gdal_listed = !(t->cls == H5C_VLEN && !t->vlen_string);
     char tbuf[64];
     x.dtype = h5c_dtype_str(t, tbuf, sizeof tbuf);
     x.cls = t->cls;
@@ -513,6 +529,10 @@ static int AttrCb(const h5c_attr *a, void *ud)
             x.ints.push_back(i);
             x.uints.push_back(u);
             x.is_unsigned = isu;
+            if (t->cls == H5C_FLOAT)
+                x.gdal_text += CPLSPrintf(nb->size <= 4 ? "%.8g " : "%.15g ", d);
+            else if (t->cls == H5C_INTEGER)
+                x.gdal_text += isu ? CPLSPrintf("%" PRIu64 " ", u) : CPLSPrintf("%" PRId64 " ", i);
             if (!x.text.empty())
                 x.text += ' ';
             if (x.is_float)
@@ -536,8 +556,14 @@ static int AttrCb(const h5c_attr *a, void *ud)
                 const char *c;
                 memcpy(&c, p + k * es, sizeof c);
                 s = c ? c : "";
+                x.gdal_text += (k ? " " : "") + std::string(c ? c : "{NULL}");
             }
             x.strs.push_back(s);
+        }
+        if (t->cls == H5C_STRING)
+        {
+            const char *raw = reinterpret_cast<const char *>(p);
+            x.gdal_text.assign(raw, strnlen(raw, static_cast<size_t>(a->nelem) * es));
         }
         if (x.strs.size() == 1)
             x.text = x.strs[0];
