@@ -1060,7 +1060,7 @@ void H5CDataset::FindGeolocation(const std::vector<std::string> &two_d)
 // Metadata keys and values follow GDAL's built-in HDF5 driver, so that
 // scripts reading them work with either driver: an attribute of the root
 // group is its name; one of another object is the object's path without the
-// leading '/', with '/' as '_', then '_' and the name; in the name, runs of
+// leading '/', with '/' and ' ' as '_', then '_' and the name; in the name, runs of
 // spaces become one '_' ("grp/ds" attr "Line Spacing" -> "grp_ds_Line_Spacing").
 static std::string MetadataKey(const std::string &objpath, const std::string &name)
 {
@@ -1070,6 +1070,7 @@ static std::string MetadataKey(const std::string &objpath, const std::string &na
         const CPLStringList parts(CSLTokenizeString2(objpath.c_str(), "/", 0));
         for (int i = 0; i < parts.size(); i++)
             k += (i ? "_" : "") + std::string(parts[i]);
+        std::replace(k.begin(), k.end(), ' ', '_');
     }
     const CPLStringList toks(CSLTokenizeString2(name.c_str(), " ", CSLT_STRIPLEADSPACES | CSLT_STRIPENDSPACES));
     for (int i = 0; i < toks.size(); i++)
@@ -1082,8 +1083,8 @@ static std::string MetadataKey(const std::string &objpath, const std::string &na
 // dataspace gives "" (the built-in driver prints uninitialised memory).
 static bool MetadataValue(const Attr &a, std::string &v)
 {
-    if (!a.gdal_listed)
-        return false;
+    if (!a.gdal_listed || (a.rank > 0 && a.nelem == 0))
+        return false;  // vlen sequences and zero-element attributes: the built-in lists neither
     v = a.rank < 0 ? std::string() : a.gdal_text;
     return true;
 }
@@ -1251,7 +1252,7 @@ H5CDataset *H5CDataset::OpenRaster(const std::shared_ptr<H5File> &file, const st
     bool has_nodata = false;
     int64_t nd_i = 0;
     uint64_t nd_u = 0;
-    for (const char *k : {"_FillValue", "missing_value"})
+    for (const char *k : {"_FillValue", FillAsNodata() ? "missing_value" : "_FillValue"})
     {
         const Attr *a = FindAttr(attrs, k);
         if (!has_nodata && a && a->numeric && !a->nums.empty())
@@ -1263,7 +1264,7 @@ H5CDataset *H5CDataset::OpenRaster(const std::shared_ptr<H5File> &file, const st
         }
     }
     if (!has_nodata && in.has_fill && in.fill && in.type->size <= 8 &&
-        CPLTestBool(CPLGetConfigOption("H5CORO_FILL_AS_NODATA", "YES")))
+        FillAsNodata())
     {
         uint8_t v[8];
         memcpy(v, in.fill, in.type->size);
@@ -1415,8 +1416,9 @@ H5CDataset *H5CDataset::OpenListing(const std::shared_ptr<H5File> &file, const s
     }
     int n2d = 0;
     const Cand *only = nullptr;
+    // as the built-in driver: a file with one 2-D or 3-D dataset opens as it
     for (const auto &c : cands)
-        if (c.dims.size() >= 2)
+        if (c.dims.size() == 2 || c.dims.size() == 3)
         {
             n2d++;
             only = &c;

@@ -3,6 +3,7 @@
 #ifndef H5CORO_GDAL_H
 #define H5CORO_GDAL_H
 
+#include "cpl_conv.h"
 #include "gdal_priv.h"
 #include "ogr_spatialref.h"
 #include "h5coro.h"
@@ -104,6 +105,12 @@ const Attr *FindAttr(const std::vector<Attr> &attrs, const char *name);
 GDALDataType MapType(const h5c_dtype *t, bool *signed_byte, std::string *why);
 // Built-in HDF5 driver's wording of a type ("32-bit floating-point").
 std::string TypeWords(const h5c_dtype *t);
+// Nodata as GDAL's HDF5 driver gives it: _FillValue only. With
+// H5CORO_FILL_AS_NODATA=YES also missing_value, else a non-zero fill value.
+inline bool FillAsNodata()
+{
+    return CPLTestBool(CPLGetConfigOption("H5CORO_FILL_AS_NODATA", "NO"));
+}
 // Filters and layouts the core decodes.
 bool CoreCanRead(const h5c_info &info, std::string *why);
 
