@@ -1460,6 +1460,28 @@ H5CDataset *H5CDataset::OpenListing(const std::shared_ptr<H5File> &file, const s
     return ds.release();
 }
 
+// A local file whose own GDAL driver gives what this one lacks: netCDF
+// (.nc, .nc4: the netCDF driver's bottom-up flip, NETCDF_DIM_* band
+// metadata, NC_GLOBAL# keys), BAG and KEA (their metadata-driven
+// georeferencing and layout). Remote paths still come here (the reason for
+// this driver); H5CORO_LOCAL_ALL=YES takes every local file.
+static bool LocalFileForOtherDriver(GDALOpenInfo *oi)
+{
+    if (CPLTestBool(CPLGetConfigOption("H5CORO_LOCAL_ALL", "NO")))
+        return false;
+    const char *ext = CPLGetExtension(oi->pszFilename);
+    const char *drv = EQUAL(ext, "nc") || EQUAL(ext, "nc4") ? "netCDF"
+                      : EQUAL(ext, "bag")                    ? "BAG"
+                      : EQUAL(ext, "kea")                    ? "KEA"
+                                                             : nullptr;
+    if (!drv || GDALGetDriverByName(drv) == nullptr)
+        return false;
+    if (oi->papszAllowedDrivers && CSLFindString(const_cast<char **>(oi->papszAllowedDrivers), drv) < 0)
+        return false;  // the caller rules that driver out
+    CPLDebug("H5CORO", "declining %s: GDAL's %s driver answers local %s files", oi->pszFilename, drv, ext);
+    return true;
+}
+
 int H5CDataset::Identify(GDALOpenInfo *oi)
 {
     const char *name = oi->pszFilename;
@@ -1469,6 +1491,8 @@ int H5CDataset::Identify(GDALOpenInfo *oi)
         return FALSE;
     const bool remote = IsRemotePath(name);
     if (!remote && !CPLTestBool(CPLGetConfigOption("H5CORO_LOCAL", "YES")))
+        return FALSE;
+    if (!remote && LocalFileForOtherDriver(oi))
         return FALSE;
     if (oi->nHeaderBytes >= 8)
     {
