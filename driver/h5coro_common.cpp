@@ -96,14 +96,11 @@ static int VsiReadMany(void *ud, size_t n, const uint64_t *offsets, const size_t
     return rc;
 }
 
+// Remote: what the core reads over the network itself, or what GDAL's VSI
+// layer says is not local (/vsigs/, /vsiaz/, ... through the VSI backend).
 bool IsRemotePath(const char *p)
 {
-    return STARTS_WITH_CI(p, "/vsis3/") || STARTS_WITH_CI(p, "/vsicurl/") || STARTS_WITH_CI(p, "/vsigs/") ||
-           STARTS_WITH_CI(p, "/vsiaz/") || STARTS_WITH_CI(p, "/vsiadls/") || STARTS_WITH_CI(p, "/vsioss/") ||
-           STARTS_WITH_CI(p, "/vsiswift/") || STARTS_WITH_CI(p, "/vsiwebhdfs/") ||
-           STARTS_WITH_CI(p, "/vsihdfs/") || STARTS_WITH_CI(p, "http://") || STARTS_WITH_CI(p, "https://") ||
-           STARTS_WITH_CI(p, "s3://") || STARTS_WITH_CI(p, "/vsis3_streaming/") ||
-           STARTS_WITH_CI(p, "/vsicurl_streaming/");
+    return h5c_is_remote_path(p) || !VSIIsLocal(p);
 }
 
 bool H5File::IsRemote() const
@@ -120,8 +117,7 @@ static bool StartsWith(const std::string &s, const char *p)
 
 static bool CoreSpeaksRemote(const std::string &path)
 {
-    return StartsWith(path, "/vsis3/") || StartsWith(path, "/vsicurl/") || StartsWith(path, "s3://") ||
-           StartsWith(path, "http://") || StartsWith(path, "https://");
+    return h5c_is_remote_path(path.c_str()) != 0;
 }
 
 // Open files by path, while some GDAL object holds them: GDAL often opens
