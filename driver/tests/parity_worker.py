@@ -6,10 +6,13 @@ argv[1]: "builtin" (GDAL's HDF5 driver, H5CORO_PREFER=NO) or "h5coro".
 Per subdataset: size, band count and types, checksums, geotransform, CRS
 (WKT), GCPs and their CRS, dataset and band metadata, nodata, scale,
 offset, unit; at file level: metadata and the subdataset list."""
-import json
+import os
 import sys
 
 from osgeo import gdal
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from worker_runs import serve  # noqa: E402
 
 MODE = sys.argv[1]
 if MODE == "builtin":
@@ -67,9 +70,4 @@ def describe(path):
     return out
 
 
-for line in sys.stdin:
-    path = line.rstrip("\n")
-    if not path:
-        continue
-    print("START\t" + path, flush=True)
-    print("DONE\t" + json.dumps(describe(path)), flush=True)
+serve(describe)

@@ -34,3 +34,13 @@ def run_worker(worker, paths, crashed, env=None, timeout=1800, args=()):
             break  # the worker gets nowhere
         todo = remaining
     return results
+
+
+def serve(describe):
+    """The worker's side: for each path on stdin, "START\tpath" then
+    "DONE\t<json of describe(path)>"."""
+    for line in sys.stdin:
+        path = line.rstrip("\n")
+        if path:
+            print("START\t" + path, flush=True)
+            print("DONE\t" + json.dumps(describe(path)), flush=True)
