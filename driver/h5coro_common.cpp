@@ -673,7 +673,8 @@ GDALDataType MapType(const h5c_dtype *t, bool *signed_byte, std::string *why)
         if (IsComplex(t, &part))
         {
             if (part->cls == H5C_FLOAT)
-                return part->size == 4 ? GDT_CFloat32 : part->size == 8 ? GDT_CFloat64 : GDT_Unknown;
+                // complex float16 widened to CFloat32, as the built-in driver does
+                return part->size == 2 || part->size == 4 ? GDT_CFloat32 : part->size == 8 ? GDT_CFloat64 : GDT_Unknown;
             return part->size == 2 ? GDT_CInt16 : part->size == 4 ? GDT_CInt32 : GDT_Unknown;
         }
     }

@@ -317,7 +317,7 @@ bool H5CDataset::ReadRegions(const std::vector<Region> &regs)
     // regions the core cannot write in place (float16, or rows narrower
     // than the output stride) go through a packed buffer first
     std::vector<std::vector<uint8_t>> tmp(n);
-    const size_t mes = half_ ? 2 : esize_;  // bytes of one element in the core's memory type
+    const size_t mes = half_ ? esize_ / 2 : esize_;  // bytes of one element in the core's memory type
     try
     {
         for (size_t i = 0; i < n; i++)
@@ -376,7 +376,7 @@ bool H5CDataset::ReadRegions(const std::vector<Region> &regs)
             uint8_t *dst = static_cast<uint8_t *>(r.out) + static_cast<size_t>(y) * rowout;
             if (half_)
                 HalfToFloat(reinterpret_cast<const uint16_t *>(src), reinterpret_cast<float *>(dst),
-                            static_cast<size_t>(r.xs));
+                            static_cast<size_t>(r.xs) * (esize_ / 4));  // two halves per complex value
             else
                 memcpy(dst, src, rowin);
         }
@@ -1162,8 +1162,9 @@ H5CDataset *H5CDataset::OpenRaster(const std::shared_ptr<H5File> &file, const st
     if (!CoreCanRead(in, &why))
         return fail(CPLE_NotSupported, why);
     ds->dt_ = MapType(in.type, &ds->signed_byte_, nullptr);
-    ds->half_ = in.type->cls == H5C_FLOAT && in.type->size == 2;
-    ds->esize_ = ds->half_ ? 4 : h5c_dtype_mem_size(in.type);
+    ds->half_ = (in.type->cls == H5C_FLOAT && in.type->size == 2) ||
+                (ds->dt_ == GDT_CFloat32 && in.type->cls == H5C_COMPOUND && in.type->size == 4);
+    ds->esize_ = ds->half_ ? static_cast<size_t>(GDALGetDataTypeSizeBytes(ds->dt_)) : h5c_dtype_mem_size(in.type);
     if (ds->esize_ != static_cast<size_t>(GDALGetDataTypeSizeBytes(ds->dt_)))
         return fail(CPLE_NotSupported, "unexpected memory element size");
 
