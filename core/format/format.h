@@ -311,6 +311,9 @@ void h5c_attrs_free(h5c_attrmsg *a, size_t n);
 
 /* ---- datasets and chunk indexes ---------------------------------------- */
 
+/* Threads worth giving n independent metadata walks on f (dataset.c). */
+int h5c_parallel_threads(const h5c_file *f, size_t n);
+
 struct h5c_dataset {
     h5c_file *f;
     char *path;
