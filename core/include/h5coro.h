@@ -289,6 +289,11 @@ typedef int (*h5c_attr_fn)(const h5c_attr *a, void *ud);
 int h5c_attrs(h5c_file *f, const char *path, h5c_attr_fn fn, void *ud,
               h5c_error *err);
 
+/* Nonzero when h5c_open reads `path` through its own remote backend
+ * (s3://, /vsis3/, http(s)://, /vsicurl/http(s)://) rather than as a local
+ * file: callers (the GDAL driver) ask here instead of keeping a list. */
+int h5c_is_remote_path(const char *path);
+
 #ifdef __cplusplus
 }
 #endif
