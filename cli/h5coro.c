@@ -256,10 +256,14 @@ static void text_dims32(FILE *f, int rank, const uint32_t *dims)
     fputc(']', f);
 }
 
-/* Filter name, or its id in decimal when the library gives no name. */
+/* Filter name (the file's, else the registered one from the library's
+ * filter table), or its id in decimal when neither exists. */
 static const char *filter_name(const h5c_filter *flt, char *buf, size_t len)
 {
-    if (flt->name && flt->name[0]) return flt->name;
+    const char *known = NULL;
+    h5c_filter_available(flt->id, &known);
+    if (flt->name && flt->name[0] && strcmp(flt->name, "unknown") != 0) return flt->name;
+    if (known) return known;
     snprintf(buf, len, "%u", (unsigned)flt->id);
     return buf;
 }
@@ -742,8 +746,9 @@ static void info_text_dataset(FILE *f, const h5c_info *info)
     fputs("filters:     ", f);
     if (info->nfilters <= 0) fputs("none", f);
     for (int i = 0; i < info->nfilters && i < H5C_MAX_FILTERS; i++)
-        fprintf(f, "%s%s (%u)", i ? ", " : "", filter_name(&info->filters[i], num, sizeof num),
-                (unsigned)info->filters[i].id);
+        fprintf(f, "%s%s (%u%s)", i ? ", " : "", filter_name(&info->filters[i], num, sizeof num),
+                (unsigned)info->filters[i].id,
+                h5c_filter_available(info->filters[i].id, NULL) ? "" : ", not decodable by this build");
     fputs("\nfill_value:  ", f);
     if (!info->has_fill) {
         fputs("undefined", f);

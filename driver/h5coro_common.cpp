@@ -717,7 +717,7 @@ bool CoreCanRead(const h5c_info &info, std::string *why)
     for (int k = 0; k < info.nfilters; k++)
     {
         const h5c_filter &fl = info.filters[k];
-        if (fl.id == 1 || fl.id == 2 || fl.id == 3)
+        if (h5c_filter_available(fl.id, nullptr))  // the library's filter table
             continue;
         if (why)
             *why = CPLSPrintf("unsupported: filter %u (%s)", fl.id, fl.name ? fl.name : "unknown");

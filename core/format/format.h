@@ -158,7 +158,7 @@ typedef struct h5c_pipeline {
 } h5c_pipeline;
 
 int h5c_pipeline_parse(h5c_file *f, const h5c_msg *m, h5c_pipeline *out, h5c_error *err);
-/* Name of a registered filter id, or NULL. */
+/* Name of a registered filter id, or NULL (filters/table.c). */
 const char *h5c_filter_known_name(uint16_t id);
 void h5c_pipeline_free(h5c_pipeline *pl);
 

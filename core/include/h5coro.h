@@ -228,6 +228,12 @@ typedef struct h5c_info {
     uint64_t addr;                    /* object header address */
 } h5c_info;
 
+/* Whether this build decodes filter `id` (1 yes, 0 no). *name, when name
+ * is not NULL, receives the filter's registered name, or NULL for an id
+ * h5coro does not know. Reading a dataset whose pipeline holds a filter
+ * that is not available fails with "unsupported: filter ID (NAME)". */
+int h5c_filter_available(unsigned id, const char **name);
+
 h5c_dataset *h5c_dataset_open(h5c_file *f, const char *path, h5c_error *err);
 /* Open n datasets at once: their paths, object headers (and the groups on
  * the way, shared prefixes fetched once) are resolved side by side, so over
