@@ -73,7 +73,14 @@ static int float_value(const h5c_dtype *t, const uint8_t *p, double *out)
         return 1;
     }
     case 8: memcpy(out, p, 8); return 1;
-    default: return 0;
+    default:
+        if (t->size > 8 && t->size <= 16) {  /* held as the native long double */
+            long double ld;
+            memcpy(&ld, p, sizeof ld);
+            *out = (double)ld;
+            return 1;
+        }
+        return 0;
     }
 }
 
@@ -144,15 +151,13 @@ static uint64_t array_type_count(const h5c_dtype *t)
     return n;
 }
 
-/* Bytes of fixed-string content per the padding rule. */
+/* Bytes of fixed-string content: the library hands fixed strings out
+ * NUL-padded (padding already removed as libhdf5 removes it; core/format/convert.c), and trailing
+ * NULs are not part of the value, as numpy's |S shows it. */
 static size_t fixed_str_len(const h5c_dtype *t, const uint8_t *p, size_t n)
 {
-    if (t->pad == 0) {  /* nullterm: up to the first NUL */
-        const void *nul = memchr(p, 0, n);
-        return nul ? (size_t)((const uint8_t *)nul - p) : n;
-    }
-    char trail = t->pad == 2 ? ' ' : '\0';  /* spacepad / nullpad */
-    while (n > 0 && p[n - 1] == (uint8_t)trail) n--;
+    (void)t;
+    while (n > 0 && p[n - 1] == 0) n--;
     return n;
 }
 
@@ -351,7 +356,7 @@ static int has_foreign_order(const h5c_dtype *t)
     case H5C_INTEGER:
     case H5C_FLOAT:
     case H5C_TIME:
-    case H5C_BITFIELD: return t->big_endian != host_is_be();
+    case H5C_BITFIELD: return t->big_endian != host_is_be() && h5c_dtype_mem_size(t) == t->size;
     case H5C_ENUM:
     case H5C_ARRAY: return t->base && has_foreign_order(t->base);
     case H5C_COMPOUND:
@@ -370,7 +375,8 @@ static void to_file_order(const h5c_dtype *t, uint8_t *p)
     case H5C_FLOAT:
     case H5C_TIME:
     case H5C_BITFIELD:
-        if (t->big_endian != host_is_be()) reverse_bytes(p, t->size);
+        /* long doubles (wider floats) stay native: numpy has no other order for them */
+        if (t->big_endian != host_is_be() && h5c_dtype_mem_size(t) == t->size) reverse_bytes(p, t->size);
         break;
     case H5C_ENUM:
         if (t->base) to_file_order(t->base, p);

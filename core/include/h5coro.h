@@ -90,7 +90,10 @@ size_t h5c_dtype_mem_size(const h5c_dtype *t);
 
 /* Memory representation produced by h5c_read (and attribute values):
  *  - integer/float/bitfield/enum/time: native byte order, same size.
- *  - fixed strings/opaque: raw bytes, size bytes.
+ *  - fixed strings: size bytes, NUL-padded as libhdf5 gives them to h5py
+ *    (null-terminated/padded values end at the first NUL, space-padded
+ *    ones lose trailing spaces; the rest is zeroed).
+ *  - opaque: raw bytes, size bytes.
  *  - vlen string: char* (malloc'd, NUL terminated; NULL for a null string).
  *  - vlen sequence: h5c_vlen { len, p } with p malloc'd (len * base mem size).
  *  - object reference: uint64_t object header address (0 if null).

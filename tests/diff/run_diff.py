@@ -174,14 +174,13 @@ def as_text(v):
 
 
 def strip_fixed(b, pad):
-    """Normalise a fixed-length string value the way h5py presents it."""
-    b = bytes(b)
-    if pad == h5t.STR_NULLTERM:
-        i = b.find(b'\0')
-        return b if i < 0 else b[:i]
-    if pad == h5t.STR_SPACEPAD:
-        return b.rstrip(b' \0')
-    return b.rstrip(b'\0')
+    """A fixed-length string value as numpy shows it: trailing NULs are not
+    part of it.  Nothing else is stripped: h5py's value already went through
+    libhdf5's padding conversion (space padding removed, a null-terminated
+    value cut at its first NUL), and h5coro must give exactly that (a value
+    still carrying its padding spaces is wrong).  `pad` is kept for the
+    callers' benefit only."""
+    return bytes(b).rstrip(b'\0')
 
 
 def to_float(v):
@@ -1144,6 +1143,10 @@ class Checker:
         size = tid.get_size()
         if pd is not None and pd.kind == 'f' and pd.itemsize in (2, 4, 8) and \
                 len(data) == nelem * pd.itemsize:
+            ours = np.frombuffer(data, dtype=pd).reshape(exp.shape)
+            d = arrays_equal(ours, exp.astype(pd), pd, None)
+        elif pd is not None and pd == np.dtype(np.longdouble) and len(data) == nelem * pd.itemsize:
+            # converted to the native long double, as h5py presents it
             ours = np.frombuffer(data, dtype=pd).reshape(exp.shape)
             d = arrays_equal(ours, exp.astype(pd), pd, None)
         elif is_x87(tid) and nelem and len(data) % nelem == 0 and \
