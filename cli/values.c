@@ -242,6 +242,25 @@ static void json_vlen(jw *w, const h5c_dtype *t, const uint8_t *p)
     json_nd(w, t->base, (const uint8_t *)v.p, bs, 1, dims, 0, 0);
 }
 
+/* {"addr": N, "selection": {...}}; null for a null reference. */
+static void json_regref(jw *w, const uint8_t *p)
+{
+    h5c_regref r;
+    memcpy(&r, p, sizeof r);
+    if (!r.selection) {
+        jw_null(w);
+        return;
+    }
+    char num[32];
+    jw_begin_object(w, 0);
+    jw_key(w, "addr");
+    snprintf(num, sizeof num, "%" PRIu64, r.addr);
+    jw_raw(w, num);
+    jw_key(w, "selection");
+    jw_raw(w, r.selection);
+    jw_end_object(w);
+}
+
 void hv_json_value(jw *w, const h5c_dtype *t, const uint8_t *p, size_t avail)
 {
     if (!t || !p || h5c_dtype_mem_size(t) > avail) {
@@ -255,6 +274,12 @@ void hv_json_value(jw *w, const h5c_dtype *t, const uint8_t *p, size_t avail)
     case H5C_COMPOUND: json_compound(w, t, p, avail); return;
     case H5C_ARRAY: json_array_type(w, t, p, avail); return;
     case H5C_VLEN: json_vlen(w, t, p); return;
+    case H5C_REFERENCE:
+        if (t->ref_type == 1) {
+            json_regref(w, p);
+            return;
+        }
+        /* fall through */
     default:
         if (fmt_number(t, p, num, sizeof num)) jw_raw(w, num);
         else jw_null(w);
@@ -314,7 +339,8 @@ void hv_csv_cell(FILE *f, const h5c_dtype *t, const uint8_t *p, size_t avail)
         hex_text(p, t->size, hex);
         fputs(hex, f);
         free(hex);
-    } else if (t->cls == H5C_COMPOUND || t->cls == H5C_ARRAY || t->cls == H5C_VLEN) {
+    } else if (t->cls == H5C_COMPOUND || t->cls == H5C_ARRAY || t->cls == H5C_VLEN ||
+               (t->cls == H5C_REFERENCE && t->ref_type == 1)) {
         char *text = NULL;
         size_t len = 0;
         FILE *m = open_memstream(&text, &len);

@@ -325,6 +325,23 @@ static void convert_fixed_strings(const h5c_dtype *t, const uint8_t *src, uint8_
 
 static int convert_one(h5c_file *f, const h5c_dtype *t, const uint8_t *src, uint8_t *dst, h5c_error *err);
 
+static int convert_regrefs(h5c_file *f, const h5c_dtype *t, const uint8_t *src, uint8_t *dst, size_t n,
+                           h5c_error *err)
+{
+    if (!f) return H5C_UNSUP(err, "region references without a file");
+    if (t->size != f->so + 4u) return H5C_UNSUP(err, "region reference of %u bytes", t->size);
+    if (src == dst) return H5C_UNSUP(err, "in-place conversion of region references");
+    for (size_t i = 0; i < n; i++) {
+        h5c_regref r;
+        if (h5c_regref_decode(f, src + i * t->size, &r, err) != 0) {
+            h5c_free_vlen(t, dst, i);
+            return -1;
+        }
+        memcpy(dst + i * sizeof r, &r, sizeof r);
+    }
+    return 0;
+}
+
 static int convert_compound(h5c_file *f, const h5c_dtype *t, const uint8_t *src, uint8_t *dst, h5c_error *err)
 {
     if (src != dst) memset(dst, 0, h5c_dtype_mem_size(t)); /* padding; in place it stays as is */
@@ -358,7 +375,8 @@ int h5c_convert(h5c_file *f, const h5c_dtype *t, const uint8_t *src, uint8_t *ds
         return 0;
     case H5C_TIME: return H5C_UNSUP(err, "time datatype");
     case H5C_REFERENCE:
-        if (t->ref_type != 0) return H5C_UNSUP(err, "region references");
+        if (t->ref_type == 1) return convert_regrefs(f, t, src, dst, n, err);
+        if (t->ref_type != 0) return H5C_UNSUP(err, "reference type %u", t->ref_type);
         if (t->size != f->so) return H5C_UNSUP(err, "object reference of %u bytes", t->size);
         for (size_t i = 0; i < n; i++) {
             uint64_t a = h5c_le(src + i * t->size, t->size);
