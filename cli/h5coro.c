@@ -1034,7 +1034,7 @@ static int prepare_item(h5c_file *f, const read_opts *o, read_item *it)
     h5c_error e;
     char msg[512], dbuf[DTYPE_BUF];
     error_init(&e);
-    it->d = h5c_dataset_open(f, it->path, &e);
+    if (!it->d) it->d = h5c_dataset_open(f, it->path, &e); /* else opened with the others */
     if (!it->d) return lib_error(&e, it->path);
     if (h5c_dataset_info(it->d, &it->info) != 0 || !it->info.type || it->info.rank > H5C_MAX_RANK) {
         errorf("%s: cannot describe the dataset", it->path);
@@ -1168,6 +1168,12 @@ static int cmd_read(const read_opts *o, const char *const *paths, int npaths)
         rc = EXIT_ERR;
     }
     int nreq = 0;
+    if (rc == EXIT_OK && npaths > 1) { /* resolved side by side; errors reported per item below */
+        h5c_dataset **ds = calloc((size_t)npaths, sizeof *ds);
+        if (ds) h5c_dataset_open_many(f, paths, (size_t)npaths, ds, NULL);
+        for (int i = 0; ds && i < npaths; i++) items[i].d = ds[i];
+        free(ds);
+    }
     for (int i = 0; rc == EXIT_OK && i < npaths; i++) {
         items[i].path = paths[i];
         rc = prepare_item(f, o, &items[i]);

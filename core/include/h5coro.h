@@ -243,6 +243,13 @@ typedef struct h5c_info {
 } h5c_info;
 
 h5c_dataset *h5c_dataset_open(h5c_file *f, const char *path, h5c_error *err);
+/* Open n datasets at once: their paths, object headers (and the groups on
+ * the way, shared prefixes fetched once) are resolved side by side, so over
+ * S3 n datasets cost about the tree depth in round trips, not n times it.
+ * out[i] is the dataset or NULL with errs[i] (errs may be NULL). Returns 0
+ * when all opened, else -1. */
+int h5c_dataset_open_many(h5c_file *f, const char *const *paths, size_t n, h5c_dataset **out,
+                          h5c_error *errs);
 void h5c_dataset_close(h5c_dataset *d);
 int h5c_dataset_info(const h5c_dataset *d, h5c_info *info);
 
@@ -260,7 +267,8 @@ typedef struct h5c_slice {
 int h5c_read(h5c_dataset *d, const h5c_slice *slice, void *out, size_t out_len,
              h5c_error *err);
 
-/* Many reads planned together: every chunk of every request is listed,
+/* Many reads planned together: the chunk indexes of all requests are
+ * walked side by side (remote files), every chunk of every request is listed,
  * ranges are coalesced and fetched concurrently, then decoded into each
  * request's buffer. Each request gets its own status (0 or -1 with err);
  * the call returns 0 when all succeeded. */
@@ -294,6 +302,11 @@ typedef int (*h5c_attr_fn)(const h5c_attr *a, void *ud);
  * valid only during the callback. */
 int h5c_attrs(h5c_file *f, const char *path, h5c_attr_fn fn, void *ud,
               h5c_error *err);
+
+/* Nonzero when h5c_open reads `path` through its own remote backend
+ * (s3://, /vsis3/, http(s)://, /vsicurl/http(s)://) rather than as a local
+ * file: callers (the GDAL driver) ask here instead of keeping a list. */
+int h5c_is_remote_path(const char *path);
 
 #ifdef __cplusplus
 }
