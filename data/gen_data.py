@@ -739,6 +739,82 @@ def gen_attrs():
 # --------------------------------------------------------------------------
 # links
 
+def gen_strings():
+    """Fixed strings in every padding with the bytes each padding can hold:
+    space padding with trailing spaces, embedded NULs, NUL-terminated values
+    with bytes after the NUL; in datasets, attributes, compound members and
+    array types.  h5py (libhdf5's conversion) is the expected value."""
+    f = new_file('strings_pad.h5', libver='v110')
+
+    def stype(size, pad, cset=h5t.CSET_ASCII):
+        tid = h5t.C_S1.copy()
+        tid.set_size(size)
+        tid.set_strpad(pad)
+        tid.set_cset(cset)
+        return tid
+
+    def raw(name, tid, arr, obj=f, attr=False, shape=None):
+        arr = np.ascontiguousarray(arr)
+        shape = arr.shape if shape is None else shape
+        space = h5s.create_simple(shape) if shape else h5s.create(h5s.SCALAR)
+        if attr:
+            h5py.h5a.create(obj.id, name.encode(), tid, space).write(arr, mtype=tid)
+        else:
+            h5d.create(obj.id, name.encode(), tid, space, dcpl=dcpl_new()).write(
+                h5s.ALL, h5s.ALL, arr, mtype=tid)
+
+    sp_vals = np.array([b'abc        ', b'           ', b'a b c      ', b'exactly 11!',
+                        b'nul\0in   ', b'trail\0    '], dtype='S11')
+    raw('spacepad_S11', stype(11, h5t.STR_SPACEPAD), sp_vals)
+    raw('spacepad_utf8', stype(12, h5t.STR_SPACEPAD, h5t.CSET_UTF8),
+        np.array(['Grüße '.encode() + b'     ', 'π    '.encode() + b'      '], dtype='S12'))
+    raw('spacepad_scalar', stype(8, h5t.STR_SPACEPAD), np.bytes_(b'sc      '))
+    raw('nullterm_after_nul', stype(8, h5t.STR_NULLTERM),
+        np.array([b'ab\0cdefg', b'abcdefgh', b'\0xyz'], dtype='S8'))
+    raw('nullpad_embedded_nul', stype(8, h5t.STR_NULLPAD),
+        np.array([b'ab\0cd', b'abcdefgh', b'\0\0z'], dtype='S8'))
+    raw('attr_spacepad', stype(10, h5t.STR_SPACEPAD), np.array([b'unit      ', b'm s-1     '], dtype='S10'),
+        attr=True)
+    raw('attr_spacepad_scalar', stype(10, h5t.STR_SPACEPAD), np.bytes_(b'degrees   '), attr=True)
+    raw('attr_nullterm', stype(6, h5t.STR_NULLTERM), np.bytes_(b'ab\0cd'), attr=True)
+    # compound with a space-padded member, and an array type of them
+    ct = h5t.create(h5t.COMPOUND, 12)
+    ct.insert(b'name', 0, stype(8, h5t.STR_SPACEPAD))
+    ct.insert(b'x', 8, h5t.STD_I32LE)
+    cv = np.array([(b'aa      ', 1), (b'b  c    ', 2)], dtype=[('name', 'S8'), ('x', '<i4')])
+    raw('compound_spacepad', ct, cv)
+    raw('attr_compound_spacepad', ct, cv, attr=True)
+    at = h5t.array_create(stype(4, h5t.STR_SPACEPAD), (3,))
+    raw('array_spacepad', at, np.array([[b'a   ', b'bb  ', b'    '], [b'cccc', b' d  ', b'e   ']], dtype='S4'),
+        shape=(2,))
+    f.close()
+
+
+def gen_longdouble():
+    """x87 extended floats stored in 16, 12 and 10 bytes, both byte orders:
+    h5py presents all of them as numpy longdouble."""
+    f = new_file('longdouble.h5', libver='v110')
+    ld = np.longdouble
+    vals = np.array([0, 1, -1 / ld(3), ld(2) ** 16000, ld(2) ** -16440, np.inf, -np.inf, np.nan,
+                     ld(1) + ld(2) ** -63, -0.0], dtype=ld)
+    dset(f, 'ld16', data=vals)
+    for size, order in ((12, h5t.ORDER_LE), (10, h5t.ORDER_LE), (16, h5t.ORDER_BE)):
+        tid = h5t.NATIVE_LDOUBLE.copy()
+        tid.set_order(order)
+        if size != 16:
+            tid.set_size(size)
+        space = h5s.create_simple(vals.shape)
+        name = 'ld%d%s' % (size, 'be' if order == h5t.ORDER_BE else '')
+        h5d.create(f.id, name.encode(), tid, space, dcpl=dcpl_new()).write(
+            h5s.ALL, h5s.ALL, vals, mtype=h5t.NATIVE_LDOUBLE)
+    f.attrs['attr_ld'] = vals[:3]
+    c = np.zeros(2, dtype=[('a', '<i2'), ('x', ld)])
+    c['a'] = [1, 2]
+    c['x'] = [ld(1) / 7, -ld(2) ** 100]
+    dset(f, 'compound_ld', data=c)
+    f.close()
+
+
 def gen_ext_target():
     with new_file('ext_target.h5', 'earliest') as f:
         g = group(f, 'target')
@@ -1071,6 +1147,8 @@ def main():
     gen_codecs()
     gen_dtypes()
     gen_attrs()
+    gen_strings()
+    gen_longdouble()
     gen_ext_target()
     gen_links()
     gen_resizable()

@@ -366,6 +366,9 @@ void h5c_scratch_free(h5c_scratch *s);
  * (see h5coro.h) at dst. Variable-length data is fetched from the global heap. */
 int h5c_convert(h5c_file *f, const h5c_dtype *t, const uint8_t *src, uint8_t *dst,
                 size_t n, h5c_error *err);
+/* One old-style region reference (f->so + 4 bytes: global heap ID) into
+ * *out (region_ref.c); selection text malloc'd. */
+int h5c_regref_decode(h5c_file *f, const uint8_t *src, h5c_regref *out, h5c_error *err);
 /* Whether conversion is a plain copy or byte swap (no heap access). */
 int h5c_dtype_is_fixed(const h5c_dtype *t);
 

@@ -90,10 +90,19 @@ size_t h5c_dtype_mem_size(const h5c_dtype *t);
 
 /* Memory representation produced by h5c_read (and attribute values):
  *  - integer/float/bitfield/enum/time: native byte order, same size.
- *  - fixed strings/opaque: raw bytes, size bytes.
+ *  - fixed strings: size bytes, NUL-padded as libhdf5 gives them to h5py
+ *    (null-terminated/padded values end at the first NUL, space-padded
+ *    ones lose trailing spaces; the rest is zeroed).
+ *  - opaque: raw bytes, size bytes.
  *  - vlen string: char* (malloc'd, NUL terminated; NULL for a null string).
  *  - vlen sequence: h5c_vlen { len, p } with p malloc'd (len * base mem size).
  *  - object reference: uint64_t object header address (0 if null).
+ *  - dataset region reference (old style): h5c_regref, the target's object
+ *    header address and its selection as JSON text (malloc'd; NULL and
+ *    address 0 for a null reference): {"type":"all"}, {"type":"none"},
+ *    {"type":"points","points":[[i,j],..]} or
+ *    {"type":"hyperslab","blocks":[[[start..],[end..]],..]} (inclusive
+ *    corners, block by block as H5Sget_select_hyper_blocklist lists them).
  *  - compound: each member converted as above at its mem_offset; when every
  *    member keeps its size this is the file layout (mem_offset == offset),
  *    otherwise members are laid out in order with natural alignment.
@@ -103,6 +112,11 @@ typedef struct h5c_vlen {
     size_t len;
     void *p;
 } h5c_vlen;
+
+typedef struct h5c_regref {
+    uint64_t addr;
+    char *selection;
+} h5c_regref;
 
 void h5c_free_vlen(const h5c_dtype *t, void *buf, size_t nelem);
 
