@@ -59,29 +59,21 @@ int h5c_fletcher32_check(const uint8_t *buf, size_t len, size_t *data_len, h5c_e
 /* lzf.c: decode a raw LZF stream (filter 32000) into dst (cap bytes). */
 int h5c_lzf_decompress(const uint8_t *in, size_t len, uint8_t *dst, size_t cap, size_t *got, h5c_error *err);
 
-/* The decoders of the table (one file each). */
-int h5c_decode_deflate(const h5c_filter *, const uint8_t *, size_t, uint8_t *, size_t, const uint8_t **,
-                       size_t *, h5c_error *);
-int h5c_decode_shuffle(const h5c_filter *, const uint8_t *, size_t, uint8_t *, size_t, const uint8_t **,
-                       size_t *, h5c_error *);
-int h5c_decode_fletcher32(const h5c_filter *, const uint8_t *, size_t, uint8_t *, size_t, const uint8_t **,
-                          size_t *, h5c_error *);
-int h5c_decode_szip(const h5c_filter *, const uint8_t *, size_t, uint8_t *, size_t, const uint8_t **,
-                    size_t *, h5c_error *);
-int h5c_decode_nbit(const h5c_filter *, const uint8_t *, size_t, uint8_t *, size_t, const uint8_t **,
-                    size_t *, h5c_error *);
-int h5c_decode_scaleoffset(const h5c_filter *, const uint8_t *, size_t, uint8_t *, size_t, const uint8_t **,
-                           size_t *, h5c_error *);
-int h5c_decode_lzf(const h5c_filter *, const uint8_t *, size_t, uint8_t *, size_t, const uint8_t **,
-                   size_t *, h5c_error *);
-int h5c_decode_bzip2(const h5c_filter *, const uint8_t *, size_t, uint8_t *, size_t, const uint8_t **,
-                     size_t *, h5c_error *);
-int h5c_decode_lz4(const h5c_filter *, const uint8_t *, size_t, uint8_t *, size_t, const uint8_t **,
-                   size_t *, h5c_error *);
-int h5c_decode_zstd(const h5c_filter *, const uint8_t *, size_t, uint8_t *, size_t, const uint8_t **,
-                    size_t *, h5c_error *);
-int h5c_decode_blosc(const h5c_filter *, const uint8_t *, size_t, uint8_t *, size_t, const uint8_t **,
-                     size_t *, h5c_error *);
+/* The decoders of the table (one file each), all of h5c_filter_decode_fn's shape. */
+#define H5C_DECODER(fn)                                                                                 \
+    int fn(const h5c_filter *fl, const uint8_t *in, size_t len, uint8_t *dst, size_t cap, const uint8_t **out, \
+           size_t *out_len, h5c_error *err)
+H5C_DECODER(h5c_decode_deflate);
+H5C_DECODER(h5c_decode_shuffle);
+H5C_DECODER(h5c_decode_fletcher32);
+H5C_DECODER(h5c_decode_szip);
+H5C_DECODER(h5c_decode_nbit);
+H5C_DECODER(h5c_decode_scaleoffset);
+H5C_DECODER(h5c_decode_lzf);
+H5C_DECODER(h5c_decode_bzip2);
+H5C_DECODER(h5c_decode_lz4);
+H5C_DECODER(h5c_decode_zstd);
+H5C_DECODER(h5c_decode_blosc);
 
 /* bits.c: an MSB-first bit reader over a byte stream (nbit, scaleoffset
  * pack values that way). Reading past the end sets `bad` and yields 0. */
