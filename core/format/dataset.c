@@ -1,5 +1,6 @@
 /* dataset.c - opening a dataset: its type, shape, layout, filters, fill. */
 #include "format.h"
+#include "limits.h"
 #include "../util/parallel.h"
 
 #include <stdlib.h>
@@ -51,7 +52,9 @@ static int check_layout(h5c_dataset *d, h5c_error *err)
         uint64_t cb = d->type->size;
         for (int i = 0; i < l->ndims; i++) {
             cb *= l->chunk[i];
-            if (cb > ((uint64_t)1 << 34)) return h5c_fail(err, H5C_ERR_LIMIT, "chunk of more than 16 GiB");
+            if (cb > h5c_lim_chunk_bytes(d->f))
+                return h5c_fail(err, H5C_ERR_LIMIT, "chunk of more than %llu bytes (the chunk size limit)",
+                                (unsigned long long)h5c_lim_chunk_bytes(d->f));
         }
     }
     return 0;

@@ -1,6 +1,7 @@
 /* file.c - opening a file and reading its metadata bytes. */
 #define _POSIX_C_SOURCE 200809L
 #include "format.h"
+#include "limits.h"
 #include "../cache/block_cache.h"
 
 #include <stdlib.h>
@@ -146,9 +147,9 @@ uint8_t *h5c_meta_read(h5c_file *f, uint64_t addr, size_t len, const char *what,
                        h5c_error *err)
 {
     uint64_t abs = 0;
-    if (len > H5C_MAX_META_BLOCK) {
-        h5c_fail(err, H5C_ERR_LIMIT, "%s at 0x%llx: size %zu exceeds the metadata limit", what,
-                 (unsigned long long)addr, len);
+    if (len > h5c_lim_meta_bytes(f)) {
+        h5c_fail(err, H5C_ERR_LIMIT, "%s at 0x%llx: size %zu exceeds the metadata limit (%llu bytes)", what,
+                 (unsigned long long)addr, len, (unsigned long long)h5c_lim_meta_bytes(f));
         return NULL;
     }
     if (abs_range(f, addr, len, what, &abs, err) != 0) return NULL;

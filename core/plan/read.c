@@ -6,6 +6,7 @@
  * scatter each one's share into the output in file byte order; one
  * conversion pass then makes it native. */
 #include "plan.h"
+#include "../format/limits.h"
 #include "../util/grow.h"
 
 #include <stdio.h>
@@ -367,10 +368,12 @@ int h5c_job_prepare(job *jb, const h5c_dataset *d, const h5c_slice *slice, void 
     jb->in_place = h5c_dtype_is_fixed(d->type) && ms == es;
     /* file-order staging for types whose memory form differs: bounded, as
      * an element's file size comes from the file (fuzzing found 6 GiB) */
-    if (!jb->in_place && (es > H5C_MAX_STAGING / jb->s.nelem || jb->s.nelem * es > H5C_MAX_STAGING))
+    uint64_t stage_max = h5c_lim_read_bytes(d->f);
+    if (!jb->in_place && (es > stage_max / jb->s.nelem || jb->s.nelem * es > stage_max))
         return h5c_fail(err, H5C_ERR_LIMIT,
-                        "reading '%s': %llu elements of %zu bytes need more than %llu MiB of staging; read a smaller slice",
-                        d->path, (unsigned long long)jb->s.nelem, es, (unsigned long long)(H5C_MAX_STAGING >> 20));
+                        "reading '%s': %llu elements of %zu bytes need more than %llu bytes of staging (the read "
+                        "limit); read a smaller slice",
+                        d->path, (unsigned long long)jb->s.nelem, es, (unsigned long long)stage_max);
     jb->dst = jb->in_place ? out : malloc((size_t)jb->s.nelem * es);
     if (!jb->dst) return H5C_NOMEM(err);
     int rc = d->layout.cls == H5C_LAYOUT_CHUNKED ? plan_chunked(jb, err) : plan_contiguous(jb, err);
