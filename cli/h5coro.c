@@ -253,10 +253,14 @@ static void text_dims32(FILE *f, int rank, const uint32_t *dims)
     fputc(']', f);
 }
 
-/* Filter name, or its id in decimal when the library gives no name. */
+/* Filter name (the file's, else the registered one from the library's
+ * filter table), or its id in decimal when neither exists. */
 static const char *filter_name(const h5c_filter *flt, char *buf, size_t len)
 {
-    if (flt->name && flt->name[0]) return flt->name;
+    const char *known = NULL;
+    h5c_filter_available(flt->id, &known);
+    if (flt->name && flt->name[0] && strcmp(flt->name, "unknown") != 0) return flt->name;
+    if (known) return known;
     snprintf(buf, len, "%u", (unsigned)flt->id);
     return buf;
 }
@@ -739,8 +743,9 @@ static void info_text_dataset(FILE *f, const h5c_info *info)
     fputs("filters:     ", f);
     if (info->nfilters <= 0) fputs("none", f);
     for (int i = 0; i < info->nfilters && i < H5C_MAX_FILTERS; i++)
-        fprintf(f, "%s%s (%u)", i ? ", " : "", filter_name(&info->filters[i], num, sizeof num),
-                (unsigned)info->filters[i].id);
+        fprintf(f, "%s%s (%u%s)", i ? ", " : "", filter_name(&info->filters[i], num, sizeof num),
+                (unsigned)info->filters[i].id,
+                h5c_filter_available(info->filters[i].id, NULL) ? "" : ", not decodable by this build");
     fputs("\nfill_value:  ", f);
     if (!info->has_fill) {
         fputs("undefined", f);
@@ -1031,7 +1036,7 @@ static int prepare_item(h5c_file *f, const read_opts *o, read_item *it)
     h5c_error e;
     char msg[512], dbuf[DTYPE_BUF];
     error_init(&e);
-    it->d = h5c_dataset_open(f, it->path, &e);
+    if (!it->d) it->d = h5c_dataset_open(f, it->path, &e); /* else opened with the others */
     if (!it->d) return lib_error(&e, it->path);
     if (h5c_dataset_info(it->d, &it->info) != 0 || !it->info.type || it->info.rank > H5C_MAX_RANK) {
         errorf("%s: cannot describe the dataset", it->path);
@@ -1165,6 +1170,12 @@ static int cmd_read(const read_opts *o, const char *const *paths, int npaths)
         rc = EXIT_ERR;
     }
     int nreq = 0;
+    if (rc == EXIT_OK && npaths > 1) { /* resolved side by side; errors reported per item below */
+        h5c_dataset **ds = calloc((size_t)npaths, sizeof *ds);
+        if (ds) h5c_dataset_open_many(f, paths, (size_t)npaths, ds, NULL);
+        for (int i = 0; ds && i < npaths; i++) items[i].d = ds[i];
+        free(ds);
+    }
     for (int i = 0; rc == EXIT_OK && i < npaths; i++) {
         items[i].path = paths[i];
         rc = prepare_item(f, o, &items[i]);

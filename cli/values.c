@@ -73,7 +73,14 @@ static int float_value(const h5c_dtype *t, const uint8_t *p, double *out)
         return 1;
     }
     case 8: memcpy(out, p, 8); return 1;
-    default: return 0;
+    default:
+        if (t->size > 8 && t->size <= 16) {  /* held as the native long double */
+            long double ld;
+            memcpy(&ld, p, sizeof ld);
+            *out = (double)ld;
+            return 1;
+        }
+        return 0;
     }
 }
 
@@ -144,15 +151,13 @@ static uint64_t array_type_count(const h5c_dtype *t)
     return n;
 }
 
-/* Bytes of fixed-string content per the padding rule. */
+/* Bytes of fixed-string content: the library hands fixed strings out
+ * NUL-padded (padding already removed as libhdf5 removes it; core/format/convert.c), and trailing
+ * NULs are not part of the value, as numpy's |S shows it. */
 static size_t fixed_str_len(const h5c_dtype *t, const uint8_t *p, size_t n)
 {
-    if (t->pad == 0) {  /* nullterm: up to the first NUL */
-        const void *nul = memchr(p, 0, n);
-        return nul ? (size_t)((const uint8_t *)nul - p) : n;
-    }
-    char trail = t->pad == 2 ? ' ' : '\0';  /* spacepad / nullpad */
-    while (n > 0 && p[n - 1] == (uint8_t)trail) n--;
+    (void)t;
+    while (n > 0 && p[n - 1] == 0) n--;
     return n;
 }
 
@@ -237,6 +242,25 @@ static void json_vlen(jw *w, const h5c_dtype *t, const uint8_t *p)
     json_nd(w, t->base, (const uint8_t *)v.p, bs, 1, dims, 0, 0);
 }
 
+/* {"addr": N, "selection": {...}}; null for a null reference. */
+static void json_regref(jw *w, const uint8_t *p)
+{
+    h5c_regref r;
+    memcpy(&r, p, sizeof r);
+    if (!r.selection) {
+        jw_null(w);
+        return;
+    }
+    char num[32];
+    jw_begin_object(w, 0);
+    jw_key(w, "addr");
+    snprintf(num, sizeof num, "%" PRIu64, r.addr);
+    jw_raw(w, num);
+    jw_key(w, "selection");
+    jw_raw(w, r.selection);
+    jw_end_object(w);
+}
+
 void hv_json_value(jw *w, const h5c_dtype *t, const uint8_t *p, size_t avail)
 {
     if (!t || !p || h5c_dtype_mem_size(t) > avail) {
@@ -250,6 +274,12 @@ void hv_json_value(jw *w, const h5c_dtype *t, const uint8_t *p, size_t avail)
     case H5C_COMPOUND: json_compound(w, t, p, avail); return;
     case H5C_ARRAY: json_array_type(w, t, p, avail); return;
     case H5C_VLEN: json_vlen(w, t, p); return;
+    case H5C_REFERENCE:
+        if (t->ref_type == 1) {
+            json_regref(w, p);
+            return;
+        }
+        /* fall through */
     default:
         if (fmt_number(t, p, num, sizeof num)) jw_raw(w, num);
         else jw_null(w);
@@ -309,7 +339,8 @@ void hv_csv_cell(FILE *f, const h5c_dtype *t, const uint8_t *p, size_t avail)
         hex_text(p, t->size, hex);
         fputs(hex, f);
         free(hex);
-    } else if (t->cls == H5C_COMPOUND || t->cls == H5C_ARRAY || t->cls == H5C_VLEN) {
+    } else if (t->cls == H5C_COMPOUND || t->cls == H5C_ARRAY || t->cls == H5C_VLEN ||
+               (t->cls == H5C_REFERENCE && t->ref_type == 1)) {
         char *text = NULL;
         size_t len = 0;
         FILE *m = open_memstream(&text, &len);
@@ -351,7 +382,7 @@ static int has_foreign_order(const h5c_dtype *t)
     case H5C_INTEGER:
     case H5C_FLOAT:
     case H5C_TIME:
-    case H5C_BITFIELD: return t->big_endian != host_is_be();
+    case H5C_BITFIELD: return t->big_endian != host_is_be() && h5c_dtype_mem_size(t) == t->size;
     case H5C_ENUM:
     case H5C_ARRAY: return t->base && has_foreign_order(t->base);
     case H5C_COMPOUND:
@@ -370,7 +401,8 @@ static void to_file_order(const h5c_dtype *t, uint8_t *p)
     case H5C_FLOAT:
     case H5C_TIME:
     case H5C_BITFIELD:
-        if (t->big_endian != host_is_be()) reverse_bytes(p, t->size);
+        /* long doubles (wider floats) stay native: numpy has no other order for them */
+        if (t->big_endian != host_is_be() && h5c_dtype_mem_size(t) == t->size) reverse_bytes(p, t->size);
         break;
     case H5C_ENUM:
         if (t->base) to_file_order(t->base, p);

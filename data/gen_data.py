@@ -464,6 +464,130 @@ def gen_filters():
 
 
 # --------------------------------------------------------------------------
+# codecs: szip, nbit, scaleoffset, lzf and the registered plugin filters
+
+def nbit_dataset(f, name, tid, data, chunks, shape=None):
+    """A chunked dataset of file type tid with the n-bit filter (low-level
+    API: h5py has no keyword for it); data is written through tid."""
+    dcpl = dcpl_new()
+    dcpl.set_chunk(chunks)
+    dcpl.set_filter(5, 0, ())   # H5Z_FILTER_NBIT; h5py has no set_nbit
+    space = h5s.create_simple(shape or data.shape)
+    ds = h5d.create(f.id, name.encode(), tid, space, dcpl=dcpl)
+    mtype = h5t.py_create(data.dtype) if shape is None else tid
+    ds.write(h5s.ALL, h5s.ALL, np.ascontiguousarray(data), mtype=mtype)
+    return ds
+
+
+def int_type(base, precision, offset):
+    t = base.copy()
+    t.set_precision(precision)
+    t.set_offset(offset)
+    return t
+
+
+def write_codecs(f, rng):
+    # szip (libhdf5's encoder through libaec): both byte orders, NN and EC
+    dset(f, 'szip_nn_i4', data=rng.integers(-5000, 5000, (40, 30)).astype('<i4'),
+         chunks=(10, 30), compression='szip', compression_opts=('nn', 8))
+    dset(f, 'szip_ec_be_u2', data=np.arange(1000, dtype='>u2') * 3,
+         chunks=(256,), compression='szip', compression_opts=('ec', 16))
+    dset(f, 'szip_f8', data=np.cos(np.arange(500) / 7.0), chunks=(100,),
+         compression='szip', compression_opts=('nn', 32))
+    # scaleoffset: integers (computed minbits, with and without fill value,
+    # big endian), floats in D-scale mode
+    dset(f, 'so_int_u2', data=(np.arange(600) % 97 + 1000).astype('<u2'),
+         chunks=(128,), scaleoffset=0)
+    dset(f, 'so_int_fill_i4', data=rng.integers(-300, 300, (20, 20)).astype('<i4'),
+         chunks=(7, 9), scaleoffset=0, fillvalue=-999)
+    ds = dset(f, 'so_int_fill_partial_i2', shape=(50,), dtype='<i2', chunks=(16,),
+              scaleoffset=0, fillvalue=42)
+    ds[3:20] = np.arange(17, dtype='<i2') * -5
+    dset(f, 'so_int_be_i8', data=(np.arange(-100, 100) * 1000003).astype('>i8'),
+         chunks=(64,), scaleoffset=0)
+    dset(f, 'so_int_const_u1', data=np.full(40, 7, dtype='u1'), chunks=(16,),
+         scaleoffset=0)
+    dset(f, 'so_float_f4', data=(rng.normal(size=(30, 20)) * 100).astype('<f4'),
+         chunks=(10, 10), scaleoffset=3)
+    dset(f, 'so_float_fill_f8', data=rng.normal(size=300) * 1e3, chunks=(64,),
+         scaleoffset=2, fillvalue=-1.5)
+    dset(f, 'so_float_be_f4', data=np.linspace(-5, 5, 101).astype('>f4'),
+         chunks=(50,), scaleoffset=4)
+    dset(f, 'so_gzip_i4', data=np.arange(1000, dtype='<i4') // 3, chunks=(250,),
+         scaleoffset=0, compression='gzip')
+    # n-bit: integers of reduced precision at an offset, both orders, a
+    # float of custom precision, compound and array members
+    v = rng.integers(0, 2**12, 200)
+    nbit_dataset(f, 'nbit_u16_p12_o2', int_type(h5t.STD_U16LE, 12, 2),
+                 v.astype('<u2'), (64,))
+    nbit_dataset(f, 'nbit_be_i32_p20_o5', int_type(h5t.STD_I32BE, 20, 5),
+                 rng.integers(-2**19, 2**19, 150).astype('<i4'), (40,))
+    nbit_dataset(f, 'nbit_i8_p3', int_type(h5t.STD_I8LE, 3, 0),
+                 rng.integers(-4, 4, 90).astype('i1'), (32,))
+    ft = h5t.IEEE_F32LE.copy()   # the n-bit test's 20-bit float layout
+    ft.set_fields(26, 20, 6, 7, 13)
+    ft.set_offset(7)
+    ft.set_precision(20)
+    ft.set_size(4)
+    ft.set_ebias(31)
+    nbit_dataset(f, 'nbit_float_p20', ft,
+                 np.array([0.0, 1.0, -2.5, 3.125, 100.5, -0.0625] * 10, dtype='<f4'), (16,))
+    ct = h5t.create(h5t.COMPOUND, 12)
+    ct.insert(b'a', 0, int_type(h5t.STD_U32LE, 17, 3))
+    ct.insert(b'b', 4, int_type(h5t.STD_I16BE, 9, 4))
+    ct.insert(b'c', 6, h5t.STD_U8LE)
+    at = h5t.array_create(int_type(h5t.STD_U8LE, 5, 1), (4,))
+    ct.insert(b'd', 7, at)
+    ct.insert(b'e', 11, h5t.STD_U8LE)
+    cdt = np.dtype([('a', '<u4'), ('b', '<i2'), ('c', 'u1'), ('d', 'u1', (4,)), ('e', 'u1')])
+    cv = np.zeros(70, dtype=cdt)
+    cv['a'] = rng.integers(0, 2**17, 70)
+    cv['b'] = rng.integers(-256, 256, 70)
+    cv['c'] = rng.integers(0, 256, 70)
+    cv['d'] = rng.integers(0, 32, (70, 4))
+    cv['e'] = np.arange(70)
+    nbit_dataset(f, 'nbit_compound', ct, cv, (20,))
+    nbit_dataset(f, 'nbit_array_i16', h5t.array_create(int_type(h5t.STD_I16LE, 11, 0), (3,)),
+                 rng.integers(-1024, 1024, (25, 3)).astype('<i2'), (8,), shape=(25,))
+    nbit_dataset(f, 'nbit_full_precision_i4', h5t.STD_I32LE.copy(),
+                 np.arange(100, dtype='<i4'), (30,))
+    # lzf (h5py's own filter)
+    dset(f, 'lzf_i2', data=rng.integers(-100, 100, (33, 17)).astype('<i2'),
+         chunks=(8, 17), compression='lzf')
+    dset(f, 'lzf_shuffle_f8', data=np.sin(np.arange(700) / 11.0), chunks=(128,),
+         shuffle=True, compression='lzf')
+    dset(f, 'lzf_random_u1', data=rng.integers(0, 256, 500).astype('u1'),
+         chunks=(200,), compression='lzf')
+
+
+def write_plugin_codecs(f, rng):
+    """bzip2, lz4 and blosc through hdf5plugin (Debian's python3-hdf5plugin;
+    only the test-time writer, h5coro decodes with the libraries)."""
+    import hdf5plugin
+    data = (np.arange(5000) % 251 + rng.integers(0, 3, 5000)).astype('<i4').reshape(50, 100)
+    dset(f, 'bzip2_i4', data=data, chunks=(20, 50), **hdf5plugin.BZip2(blocksize=5))
+    dset(f, 'lz4_i4', data=data, chunks=(20, 50), **hdf5plugin.LZ4())
+    dset(f, 'lz4_small_blocks_f8', data=np.cos(np.arange(4000) / 9.0), chunks=(1000,),
+         **hdf5plugin.LZ4(nbytes=512))
+    dset(f, 'blosc_lz4_shuffle_i4', data=data, chunks=(25, 100),
+         **hdf5plugin.Blosc(cname='lz4', clevel=5, shuffle=hdf5plugin.Blosc.SHUFFLE))
+    dset(f, 'blosc_zstd_bitshuffle_f4', data=rng.normal(size=(40, 40)).astype('<f4'),
+         chunks=(20, 20), **hdf5plugin.Blosc(cname='zstd', clevel=3, shuffle=hdf5plugin.Blosc.BITSHUFFLE))
+
+
+def gen_codecs():
+    with new_file('filters_codecs_v110.h5', 'v110') as f:
+        write_codecs(f, np.random.default_rng(1300))
+    try:
+        import hdf5plugin  # noqa: F401
+    except ImportError:
+        print('python3-hdf5plugin missing: filters_plugins.h5 not written', file=sys.stderr)
+        return
+    with new_file('filters_plugins.h5', 'earliest') as f:
+        write_plugin_codecs(f, np.random.default_rng(1301))
+
+
+# --------------------------------------------------------------------------
 # datatypes
 
 def write_dtypes(f, rng):
@@ -614,6 +738,82 @@ def gen_attrs():
 
 # --------------------------------------------------------------------------
 # links
+
+def gen_strings():
+    """Fixed strings in every padding with the bytes each padding can hold:
+    space padding with trailing spaces, embedded NULs, NUL-terminated values
+    with bytes after the NUL; in datasets, attributes, compound members and
+    array types.  h5py (libhdf5's conversion) is the expected value."""
+    f = new_file('strings_pad.h5', libver='v110')
+
+    def stype(size, pad, cset=h5t.CSET_ASCII):
+        tid = h5t.C_S1.copy()
+        tid.set_size(size)
+        tid.set_strpad(pad)
+        tid.set_cset(cset)
+        return tid
+
+    def raw(name, tid, arr, obj=f, attr=False, shape=None):
+        arr = np.ascontiguousarray(arr)
+        shape = arr.shape if shape is None else shape
+        space = h5s.create_simple(shape) if shape else h5s.create(h5s.SCALAR)
+        if attr:
+            h5py.h5a.create(obj.id, name.encode(), tid, space).write(arr, mtype=tid)
+        else:
+            h5d.create(obj.id, name.encode(), tid, space, dcpl=dcpl_new()).write(
+                h5s.ALL, h5s.ALL, arr, mtype=tid)
+
+    sp_vals = np.array([b'abc        ', b'           ', b'a b c      ', b'exactly 11!',
+                        b'nul\0in   ', b'trail\0    '], dtype='S11')
+    raw('spacepad_S11', stype(11, h5t.STR_SPACEPAD), sp_vals)
+    raw('spacepad_utf8', stype(12, h5t.STR_SPACEPAD, h5t.CSET_UTF8),
+        np.array(['Grüße '.encode() + b'     ', 'π    '.encode() + b'      '], dtype='S12'))
+    raw('spacepad_scalar', stype(8, h5t.STR_SPACEPAD), np.bytes_(b'sc      '))
+    raw('nullterm_after_nul', stype(8, h5t.STR_NULLTERM),
+        np.array([b'ab\0cdefg', b'abcdefgh', b'\0xyz'], dtype='S8'))
+    raw('nullpad_embedded_nul', stype(8, h5t.STR_NULLPAD),
+        np.array([b'ab\0cd', b'abcdefgh', b'\0\0z'], dtype='S8'))
+    raw('attr_spacepad', stype(10, h5t.STR_SPACEPAD), np.array([b'unit      ', b'm s-1     '], dtype='S10'),
+        attr=True)
+    raw('attr_spacepad_scalar', stype(10, h5t.STR_SPACEPAD), np.bytes_(b'degrees   '), attr=True)
+    raw('attr_nullterm', stype(6, h5t.STR_NULLTERM), np.bytes_(b'ab\0cd'), attr=True)
+    # compound with a space-padded member, and an array type of them
+    ct = h5t.create(h5t.COMPOUND, 12)
+    ct.insert(b'name', 0, stype(8, h5t.STR_SPACEPAD))
+    ct.insert(b'x', 8, h5t.STD_I32LE)
+    cv = np.array([(b'aa      ', 1), (b'b  c    ', 2)], dtype=[('name', 'S8'), ('x', '<i4')])
+    raw('compound_spacepad', ct, cv)
+    raw('attr_compound_spacepad', ct, cv, attr=True)
+    at = h5t.array_create(stype(4, h5t.STR_SPACEPAD), (3,))
+    raw('array_spacepad', at, np.array([[b'a   ', b'bb  ', b'    '], [b'cccc', b' d  ', b'e   ']], dtype='S4'),
+        shape=(2,))
+    f.close()
+
+
+def gen_longdouble():
+    """x87 extended floats stored in 16, 12 and 10 bytes, both byte orders:
+    h5py presents all of them as numpy longdouble."""
+    f = new_file('longdouble.h5', libver='v110')
+    ld = np.longdouble
+    vals = np.array([0, 1, -1 / ld(3), ld(2) ** 16000, ld(2) ** -16440, np.inf, -np.inf, np.nan,
+                     ld(1) + ld(2) ** -63, -0.0], dtype=ld)
+    dset(f, 'ld16', data=vals)
+    for size, order in ((12, h5t.ORDER_LE), (10, h5t.ORDER_LE), (16, h5t.ORDER_BE)):
+        tid = h5t.NATIVE_LDOUBLE.copy()
+        tid.set_order(order)
+        if size != 16:
+            tid.set_size(size)
+        space = h5s.create_simple(vals.shape)
+        name = 'ld%d%s' % (size, 'be' if order == h5t.ORDER_BE else '')
+        h5d.create(f.id, name.encode(), tid, space, dcpl=dcpl_new()).write(
+            h5s.ALL, h5s.ALL, vals, mtype=h5t.NATIVE_LDOUBLE)
+    f.attrs['attr_ld'] = vals[:3]
+    c = np.zeros(2, dtype=[('a', '<i2'), ('x', ld)])
+    c['a'] = [1, 2]
+    c['x'] = [ld(1) / 7, -ld(2) ** 100]
+    dset(f, 'compound_ld', data=c)
+    f.close()
+
 
 def gen_ext_target():
     with new_file('ext_target.h5', 'earliest') as f:
@@ -944,8 +1144,11 @@ def main():
     gen_chunk_index_earliest()
     gen_chunk_index_v110()
     gen_filters()
+    gen_codecs()
     gen_dtypes()
     gen_attrs()
+    gen_strings()
+    gen_longdouble()
     gen_ext_target()
     gen_links()
     gen_resizable()

@@ -96,6 +96,18 @@ static int VsiReadMany(void *ud, size_t n, const uint64_t *offsets, const size_t
     return rc;
 }
 
+// Remote: what the core reads over the network itself, or what GDAL's VSI
+// layer says is not local (/vsigs/, /vsiaz/, ... through the VSI backend).
+bool IsRemotePath(const char *p)
+{
+    return h5c_is_remote_path(p) || !VSIIsLocal(p);
+}
+
+bool H5File::IsRemote() const
+{
+    return IsRemotePath(path_.c_str());
+}
+
 /* ---- remote settings from GDAL's configuration ----------------------- */
 
 static bool StartsWith(const std::string &s, const char *p)
@@ -105,8 +117,7 @@ static bool StartsWith(const std::string &s, const char *p)
 
 static bool CoreSpeaksRemote(const std::string &path)
 {
-    return StartsWith(path, "/vsis3/") || StartsWith(path, "/vsicurl/") || StartsWith(path, "s3://") ||
-           StartsWith(path, "http://") || StartsWith(path, "https://");
+    return h5c_is_remote_path(path.c_str()) != 0;
 }
 
 // Open files by path, while some GDAL object holds them: GDAL often opens
@@ -491,6 +502,7 @@ static int AttrCb(const h5c_attr *a, void *ud)
         return 0;
     }
     const h5c_dtype *t = a->type;
+    x.gdal_listed = !(t->cls == H5C_VLEN && !t->vlen_string);
     char tbuf[64];
     x.dtype = h5c_dtype_str(t, tbuf, sizeof tbuf);
     x.cls = t->cls;
@@ -513,6 +525,10 @@ static int AttrCb(const h5c_attr *a, void *ud)
             x.ints.push_back(i);
             x.uints.push_back(u);
             x.is_unsigned = isu;
+            if (t->cls == H5C_FLOAT)
+                x.gdal_text += CPLSPrintf(nb->size <= 4 ? "%.8g " : "%.15g ", d);
+            else if (t->cls == H5C_INTEGER)
+                x.gdal_text += isu ? CPLSPrintf("%" PRIu64 " ", u) : CPLSPrintf("%" PRId64 " ", i);
             if (!x.text.empty())
                 x.text += ' ';
             if (x.is_float)
@@ -536,8 +552,14 @@ static int AttrCb(const h5c_attr *a, void *ud)
                 const char *c;
                 memcpy(&c, p + k * es, sizeof c);
                 s = c ? c : "";
+                x.gdal_text += (k ? " " : "") + std::string(c ? c : "{NULL}");
             }
             x.strs.push_back(s);
+        }
+        if (t->cls == H5C_STRING)
+        {
+            const char *raw = reinterpret_cast<const char *>(p);
+            x.gdal_text.assign(raw, strnlen(raw, static_cast<size_t>(a->nelem) * es));
         }
         if (x.strs.size() == 1)
             x.text = x.strs[0];
@@ -651,7 +673,8 @@ GDALDataType MapType(const h5c_dtype *t, bool *signed_byte, std::string *why)
         if (IsComplex(t, &part))
         {
             if (part->cls == H5C_FLOAT)
-                return part->size == 4 ? GDT_CFloat32 : part->size == 8 ? GDT_CFloat64 : GDT_Unknown;
+                // complex float16 widened to CFloat32, as the built-in driver does
+                return part->size == 2 || part->size == 4 ? GDT_CFloat32 : part->size == 8 ? GDT_CFloat64 : GDT_Unknown;
             return part->size == 2 ? GDT_CInt16 : part->size == 4 ? GDT_CInt32 : GDT_Unknown;
         }
     }
@@ -694,7 +717,7 @@ bool CoreCanRead(const h5c_info &info, std::string *why)
     for (int k = 0; k < info.nfilters; k++)
     {
         const h5c_filter &fl = info.filters[k];
-        if (fl.id == 1 || fl.id == 2 || fl.id == 3)
+        if (h5c_filter_available(fl.id, nullptr))  // the library's filter table
             continue;
         if (why)
             *why = CPLSPrintf("unsupported: filter %u (%s)", fl.id, fl.name ? fl.name : "unknown");

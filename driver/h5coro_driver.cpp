@@ -6,6 +6,7 @@
 #include "cpl_conv.h"
 #include "cpl_string.h"
 #include "cpl_vsi.h"
+#include "gdal_pam.h"
 #include "ogr_spatialref.h"
 
 #include <algorithm>
@@ -21,16 +22,6 @@ namespace
 
 const char *const DRIVER_NAME = "H5CORO";
 const char *const PREFIX = "H5CORO:";
-
-bool IsRemotePath(const char *p)
-{
-    return STARTS_WITH_CI(p, "/vsis3/") || STARTS_WITH_CI(p, "/vsicurl/") || STARTS_WITH_CI(p, "/vsigs/") ||
-           STARTS_WITH_CI(p, "/vsiaz/") || STARTS_WITH_CI(p, "/vsiadls/") || STARTS_WITH_CI(p, "/vsioss/") ||
-           STARTS_WITH_CI(p, "/vsiswift/") || STARTS_WITH_CI(p, "/vsiwebhdfs/") ||
-           STARTS_WITH_CI(p, "/vsihdfs/") || STARTS_WITH_CI(p, "http://") || STARTS_WITH_CI(p, "https://") ||
-           STARTS_WITH_CI(p, "s3://") || STARTS_WITH_CI(p, "/vsis3_streaming/") ||
-           STARTS_WITH_CI(p, "/vsicurl_streaming/");
-}
 
 bool HasHdf5Extension(const char *p)
 {
@@ -105,7 +96,7 @@ class H5CRasterBand;
 
 /* ---- dataset ------------------------------------------------------------ */
 
-class H5CDataset final : public GDALDataset
+class H5CDataset final : public GDALPamDataset
 {
     friend class H5CRasterBand;
 
@@ -119,7 +110,19 @@ class H5CDataset final : public GDALDataset
     CPLErr GetGeoTransform(double *gt) override;
     const OGRSpatialReference *GetSpatialRef() const override
     {
-        return srs_.IsEmpty() ? nullptr : &srs_;
+        return srs_.IsEmpty() ? GDALPamDataset::GetSpatialRef() : &srs_;
+    }
+    int GetGCPCount() override
+    {
+        return gcps_.empty() ? GDALPamDataset::GetGCPCount() : static_cast<int>(gcps_.size());
+    }
+    const GDAL_GCP *GetGCPs() override
+    {
+        return gcps_.empty() ? GDALPamDataset::GetGCPs() : gcps_.data();
+    }
+    const OGRSpatialReference *GetGCPSpatialRef() const override
+    {
+        return gcps_.empty() ? GDALPamDataset::GetGCPSpatialRef() : &gcp_srs_;
     }
     char **GetMetadataDomainList() override;
     char **GetMetadata(const char *domain = "") override;
@@ -133,7 +136,11 @@ class H5CDataset final : public GDALDataset
                                   const std::string &display, GDALOpenInfo *oi, bool explicit_name);
     static H5CDataset *OpenListing(const std::shared_ptr<H5File> &file, const std::string &filename,
                                    GDALOpenInfo *oi, bool &decline);
+    // PAM (.aux.xml next to the file, one <Subdataset> per dataset) and
+    // overviews, as GDAL's HDF5 driver sets them up; last step of an open.
+    void InitPam(const std::string &subdataset);
     void FindGeoreferencing(const std::vector<Attr> &attrs);
+    bool ProductGeoreferencing(const std::vector<Attr> &attrs);
     bool GeoreferenceFromEos();
     void FindGeolocation(const std::vector<std::string> &two_d);
     bool CrsFromGridMapping(const std::string &gmpath, std::string *why);
@@ -178,6 +185,9 @@ class H5CDataset final : public GDALDataset
     bool has_gt_ = false;
     double gt_[6] = {0, 1, 0, 0, 0, 1};
     OGRSpatialReference srs_;
+    std::vector<GDAL_GCP> gcps_;
+    std::vector<std::string> gcp_ids_;  // storage of the GCPs' pszId
+    OGRSpatialReference gcp_srs_;
     CPLStringList geoloc_;
     CPLStringList other_datasets_;
     int scan_end_ = -1;  // row where the last read-ahead ended
@@ -186,7 +196,7 @@ class H5CDataset final : public GDALDataset
 
 /* ---- band --------------------------------------------------------------- */
 
-class H5CRasterBand final : public GDALRasterBand
+class H5CRasterBand final : public GDALPamRasterBand
 {
   public:
     H5CRasterBand(H5CDataset *ds, int band, int bx, int by)
@@ -202,8 +212,10 @@ class H5CRasterBand final : public GDALRasterBand
     CPLErr IReadBlock(int, int, void *) override;
     double GetNoDataValue(int *ok = nullptr) override
     {
+        if (!has_nodata_)
+            return GDALPamRasterBand::GetNoDataValue(ok);
         if (ok)
-            *ok = has_nodata_;
+            *ok = TRUE;
         return nodata_;
     }
     int64_t GetNoDataValueAsInt64(int *ok = nullptr) override
@@ -305,7 +317,7 @@ bool H5CDataset::ReadRegions(const std::vector<Region> &regs)
     // regions the core cannot write in place (float16, or rows narrower
     // than the output stride) go through a packed buffer first
     std::vector<std::vector<uint8_t>> tmp(n);
-    const size_t mes = half_ ? 2 : esize_;  // bytes of one element in the core's memory type
+    const size_t mes = half_ ? esize_ / 2 : esize_;  // bytes of one element in the core's memory type
     try
     {
         for (size_t i = 0; i < n; i++)
@@ -364,7 +376,7 @@ bool H5CDataset::ReadRegions(const std::vector<Region> &regs)
             uint8_t *dst = static_cast<uint8_t *>(r.out) + static_cast<size_t>(y) * rowout;
             if (half_)
                 HalfToFloat(reinterpret_cast<const uint16_t *>(src), reinterpret_cast<float *>(dst),
-                            static_cast<size_t>(r.xs));
+                            static_cast<size_t>(r.xs) * (esize_ / 4));  // two halves per complex value
             else
                 memcpy(dst, src, rowin);
         }
@@ -556,14 +568,14 @@ CPLErr H5CRasterBand::IRasterIO(GDALRWFlag rw, int xoff, int yoff, int xs, int y
 {
     auto *ds = static_cast<H5CDataset *>(poDS);
     if (!WindowReads(rw, xs, ys, bxs, bys) || !TouchesAllBlocks(xs, ys, bxs, bys, nBlockXSize, nBlockYSize))
-        return GDALRasterBand::IRasterIO(rw, xoff, yoff, xs, ys, data, bxs, bys, bt, pixel, line, extra);
+        return GDALPamRasterBand::IRasterIO(rw, xoff, yoff, xs, ys, data, bxs, bys, bt, pixel, line, extra);
     const int got = ds->FetchWindow({nBand}, xoff, yoff, xs, ys);
     if (got < 0)
         return CE_Failure;
     const bool one_block = xoff / nBlockXSize == (xoff + xs - 1) / nBlockXSize &&
                            yoff / nBlockYSize == (yoff + ys - 1) / nBlockYSize;
     if (got > 0 || xs != bxs || ys != bys || one_block)
-        return GDALRasterBand::IRasterIO(rw, xoff, yoff, xs, ys, data, bxs, bys, bt, pixel, line, extra);
+        return GDALPamRasterBand::IRasterIO(rw, xoff, yoff, xs, ys, data, bxs, bys, bt, pixel, line, extra);
     // too big for the cache: one plan into the caller's buffer
     const int es = static_cast<int>(ds->esize_);
     if (bt == eDataType && pixel == es && line == pixel * xs)
@@ -575,7 +587,7 @@ CPLErr H5CRasterBand::IRasterIO(GDALRWFlag rw, int xoff, int yoff, int xs, int y
     }
     catch (const std::bad_alloc &)
     {
-        return GDALRasterBand::IRasterIO(rw, xoff, yoff, xs, ys, data, bxs, bys, bt, pixel, line, extra);
+        return GDALPamRasterBand::IRasterIO(rw, xoff, yoff, xs, ys, data, bxs, bys, bt, pixel, line, extra);
     }
     if (!ds->ReadWindow({nBand - 1}, xoff, yoff, xs, ys, {tmp.data()}))
         return CE_Failure;
@@ -592,13 +604,13 @@ CPLErr H5CDataset::IRasterIO(GDALRWFlag rw, int xoff, int yoff, int xs, int ys, 
         GetRasterBand(bandmap[0])->GetBlockSize(&bw, &bh);
     if (!WindowReads(rw, xs, ys, bxs, bys) || nbands < 1 || bw <= 0 ||
         !TouchesAllBlocks(xs, ys, bxs, bys, bw, bh))
-        return GDALDataset::IRasterIO(rw, xoff, yoff, xs, ys, data, bxs, bys, bt, nbands, bandmap, pixel, line,
+        return GDALPamDataset::IRasterIO(rw, xoff, yoff, xs, ys, data, bxs, bys, bt, nbands, bandmap, pixel, line,
                                       bandspace, extra);
     const int got = FetchWindow(std::vector<int>(bandmap, bandmap + nbands), xoff, yoff, xs, ys);
     if (got < 0)
         return CE_Failure;
     if (got > 0 || xs != bxs || ys != bys)
-        return GDALDataset::IRasterIO(rw, xoff, yoff, xs, ys, data, bxs, bys, bt, nbands, bandmap, pixel, line,
+        return GDALPamDataset::IRasterIO(rw, xoff, yoff, xs, ys, data, bxs, bys, bt, nbands, bandmap, pixel, line,
                                       bandspace, extra);
     // too big for the cache: one plan into the caller's buffer
     const int es = static_cast<int>(esize_);
@@ -622,7 +634,7 @@ CPLErr H5CDataset::IRasterIO(GDALRWFlag rw, int xoff, int yoff, int xs, int ys, 
         }
         catch (const std::bad_alloc &)
         {
-            return GDALDataset::IRasterIO(rw, xoff, yoff, xs, ys, data, bxs, bys, bt, nbands, bandmap, pixel,
+            return GDALPamDataset::IRasterIO(rw, xoff, yoff, xs, ys, data, bxs, bys, bt, nbands, bandmap, pixel,
                                           line, bandspace, extra);
         }
         for (int i = 0; i < nbands; i++)
@@ -638,13 +650,15 @@ CPLErr H5CDataset::IRasterIO(GDALRWFlag rw, int xoff, int yoff, int xs, int ys, 
 
 CPLErr H5CDataset::GetGeoTransform(double *gt)
 {
+    if (!has_gt_)
+        return GDALPamDataset::GetGeoTransform(gt);
     memcpy(gt, gt_, sizeof gt_);
-    return has_gt_ ? CE_None : CE_Failure;
+    return CE_None;
 }
 
 char **H5CDataset::GetMetadataDomainList()
 {
-    char **l = GDALDataset::GetMetadataDomainList();
+    char **l = GDALPamDataset::GetMetadataDomainList();
     if (!geoloc_.empty())
         l = CSLAddString(l, "GEOLOCATION");
     if (!other_datasets_.empty())
@@ -658,7 +672,28 @@ char **H5CDataset::GetMetadata(const char *domain)
         return geoloc_.List();
     if (domain && EQUAL(domain, "H5CORO_OTHER_DATASETS"))
         return other_datasets_.List();
-    return GDALDataset::GetMetadata(domain);
+    return GDALPamDataset::GetMetadata(domain);
+}
+
+void H5CDataset::InitPam(const std::string &subdataset)
+{
+    // A remote file takes no sidecar: looking for one would cost a request
+    // per open, and writing one cannot work (set H5CORO_REMOTE_PAM=YES to
+    // use GDAL_PAM_PROXY_DIR).
+    if (IsRemotePath(file_->path().c_str()) && !CPLTestBool(CPLGetConfigOption("H5CORO_REMOTE_PAM", "NO")))
+    {
+        nPamFlags |= GPF_DISABLED;
+        return;
+    }
+    if (!subdataset.empty())
+    {
+        SetPhysicalFilename(file_->path().c_str());
+        SetSubdatasetName(subdataset.c_str());
+    }
+    TryLoadXML();
+    // what the driver set at open is the file's, not PAM's to save
+    nPamFlags &= ~GPF_DIRTY;
+    oOvManager.Initialize(this, subdataset.empty() ? file_->path().c_str() : ":::VIRTUAL:::");
 }
 
 /* ---- georeferencing ------------------------------------------------------ */
@@ -701,9 +736,53 @@ bool H5CDataset::CrsFromGridMapping(const std::string &gmpath, std::string *why)
     return true;
 }
 
+// The rules of a product family GDAL's HDF5 driver knows (CSK, ODIM_H5,
+// Latitude/Longitude GCPs); true when they replace the generic ones.
+bool H5CDataset::ProductGeoreferencing(const std::vector<Attr> &attrs)
+{
+    ProductGeoref pg;
+    const bool handled = h5cg::ProductGeoreferencing(*file_, dspath_, attrs, static_cast<uint64_t>(nRasterXSize),
+                                                     static_cast<uint64_t>(nRasterYSize), pg);
+    if (!pg.family.empty())
+        CPLDebug("H5CORO", "%s: %s product georeferencing", dspath_.c_str(), pg.family.c_str());
+    if (pg.has_gt)
+    {
+        memcpy(gt_, pg.gt, sizeof gt_);
+        has_gt_ = true;
+    }
+    if (!pg.srs.IsEmpty())
+    {
+        srs_ = pg.srs;
+        srs_.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    }
+    gcp_ids_.clear();
+    for (const auto &g : pg.gcps)
+        gcp_ids_.push_back(g.id);
+    gcps_.assign(pg.gcps.size(), GDAL_GCP());
+    for (size_t i = 0; i < pg.gcps.size(); i++)
+    {
+        const auto &g = pg.gcps[i];
+        gcps_[i].pszId = const_cast<char *>(gcp_ids_[i].c_str());
+        gcps_[i].pszInfo = const_cast<char *>("");
+        gcps_[i].dfGCPPixel = g.pixel;
+        gcps_[i].dfGCPLine = g.line;
+        gcps_[i].dfGCPX = g.x;
+        gcps_[i].dfGCPY = g.y;
+        gcps_[i].dfGCPZ = g.z;
+    }
+    if (!gcps_.empty())
+    {
+        gcp_srs_ = pg.gcp_srs;
+        gcp_srs_.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    }
+    return handled;
+}
+
 void H5CDataset::FindGeoreferencing(const std::vector<Attr> &attrs)
 {
     if (ydim_ < 0)
+        return;
+    if (ProductGeoreferencing(attrs))
         return;
     h5c_file *f = file_->handle();
     const uint64_t nx = info_.dims[xdim_], ny = info_.dims[ydim_];
@@ -978,45 +1057,35 @@ void H5CDataset::FindGeolocation(const std::vector<std::string> &two_d)
 
 /* ---- metadata ------------------------------------------------------------ */
 
-// Metadata keys follow GDAL's built-in HDF5 driver, so that scripts reading
-// them work with either driver: an attribute of the root group is its name;
-// one of another object is the object's path without the leading '/', with
-// '/' and ' ' as '_', then '_' and the name ("grp/ds" attr "units" ->
-// "grp_ds_units").
+// Metadata keys and values follow GDAL's built-in HDF5 driver, so that
+// scripts reading them work with either driver: an attribute of the root
+// group is its name; one of another object is the object's path without the
+// leading '/', with '/' and ' ' as '_', then '_' and the name; in the name, runs of
+// spaces become one '_' ("grp/ds" attr "Line Spacing" -> "grp_ds_Line_Spacing").
 static std::string MetadataKey(const std::string &objpath, const std::string &name)
 {
-    if (objpath.empty() || objpath == "/")
-        return name;
-    std::string k = objpath.substr(1);
-    for (char &c : k)
-        if (c == '/' || c == ' ')
-            c = '_';
-    return k + "_" + name;
+    std::string k;
+    if (!objpath.empty() && objpath != "/")
+    {
+        const CPLStringList parts(CSLTokenizeString2(objpath.c_str(), "/", 0));
+        for (int i = 0; i < parts.size(); i++)
+            k += (i ? "_" : "") + std::string(parts[i]);
+        std::replace(k.begin(), k.end(), ' ', '_');
+    }
+    const CPLStringList toks(CSLTokenizeString2(name.c_str(), " ", CSLT_STRIPLEADSPACES | CSLT_STRIPENDSPACES));
+    for (int i = 0; i < toks.size(); i++)
+        k += (k.empty() ? "" : "_") + std::string(toks[i]);
+    return k;
 }
 
-// Numbers as the shortest text that reads back to the same value, elements
-// separated by a space; string arrays also joined by a space; an empty value
-// for a null dataspace. Attributes of other classes (compound, reference, vlen sequence...) have no useful text
-// and are left out.
+// The built-in driver's text of the value (Attr::gdal_text); vlen
+// sequences (DIMENSION_LIST) are left out as it leaves them out. A null
+// dataspace gives "" (the built-in driver prints uninitialised memory).
 static bool MetadataValue(const Attr &a, std::string &v)
 {
-    if (a.name == "DIMENSION_LIST" || a.name == "REFERENCE_LIST")
-        return false;
-    if (a.rank < 0)
-    {
-        v.clear();  // null dataspace: a name without a value
-        return true;
-    }
-    if (a.numeric && !a.text.empty())
-    {
-        v = a.text;
-        return true;
-    }
-    if (!a.is_string)
-        return false;
-    v.clear();
-    for (size_t k = 0; k < a.strs.size(); k++)
-        v += (k ? " " : "") + a.strs[k];
+    if (!a.gdal_listed || (a.rank > 0 && a.nelem == 0))
+        return false;  // vlen sequences and zero-element attributes: the built-in lists neither
+    v = a.rank < 0 ? std::string() : a.gdal_text;
     return true;
 }
 
@@ -1038,6 +1107,18 @@ static void AddObjectMetadata(h5c_file *f, const std::string &objpath, CPLString
 }
 
 /* ---- open ---------------------------------------------------------------- */
+
+// A COSMO-SkyMed single-look complex product (Product Type SCS...).
+static bool IsCskSlc(h5c_file *f)
+{
+    std::vector<Attr> root;
+    ReadAttrs(f, "/", root);
+    const Attr *m = FindAttr(root, "Mission ID"), *t = FindAttr(root, "Product Type");
+    if (!m || !t || !m->is_string || !t->is_string || m->strs.empty() || t->strs.empty())
+        return false;
+    const char *mi = m->strs[0].c_str();
+    return (EQUAL(mi, "CSK") || EQUAL(mi, "KMPS") || EQUAL(mi, "CSG")) && STARTS_WITH_CI(t->strs[0].c_str(), "SCS");
+}
 
 static bool NumericInfo(const h5c_info &in, std::string *why)
 {
@@ -1081,8 +1162,9 @@ H5CDataset *H5CDataset::OpenRaster(const std::shared_ptr<H5File> &file, const st
     if (!CoreCanRead(in, &why))
         return fail(CPLE_NotSupported, why);
     ds->dt_ = MapType(in.type, &ds->signed_byte_, nullptr);
-    ds->half_ = in.type->cls == H5C_FLOAT && in.type->size == 2;
-    ds->esize_ = ds->half_ ? 4 : h5c_dtype_mem_size(in.type);
+    ds->half_ = (in.type->cls == H5C_FLOAT && in.type->size == 2) ||
+                (ds->dt_ == GDT_CFloat32 && in.type->cls == H5C_COMPOUND && in.type->size == 4);
+    ds->esize_ = ds->half_ ? static_cast<size_t>(GDALGetDataTypeSizeBytes(ds->dt_)) : h5c_dtype_mem_size(in.type);
     if (ds->esize_ != static_cast<size_t>(GDALGetDataTypeSizeBytes(ds->dt_)))
         return fail(CPLE_NotSupported, "unexpected memory element size");
 
@@ -1108,6 +1190,8 @@ H5CDataset *H5CDataset::OpenRaster(const std::shared_ptr<H5File> &file, const st
                 banddim = -1;
             }
         }
+        if (banddim < 0 && rank == 3 && IsCskSlc(file->handle()))
+            banddim = 2;  // CSK SCS (L1A): lines x samples x (I, Q), as the built-in driver lays it out
         if (banddim >= 0 && rank == 3)
         {
             ds->banddims_ = {banddim};
@@ -1169,7 +1253,7 @@ H5CDataset *H5CDataset::OpenRaster(const std::shared_ptr<H5File> &file, const st
     bool has_nodata = false;
     int64_t nd_i = 0;
     uint64_t nd_u = 0;
-    for (const char *k : {"_FillValue", "missing_value"})
+    for (const char *k : {"_FillValue", FillAsNodata() ? "missing_value" : "_FillValue"})
     {
         const Attr *a = FindAttr(attrs, k);
         if (!has_nodata && a && a->numeric && !a->nums.empty())
@@ -1181,7 +1265,7 @@ H5CDataset *H5CDataset::OpenRaster(const std::shared_ptr<H5File> &file, const st
         }
     }
     if (!has_nodata && in.has_fill && in.fill && in.type->size <= 8 &&
-        CPLTestBool(CPLGetConfigOption("H5CORO_FILL_AS_NODATA", "YES")))
+        FillAsNodata())
     {
         uint8_t v[8];
         memcpy(v, in.fill, in.type->size);
@@ -1264,6 +1348,7 @@ H5CDataset *H5CDataset::OpenRaster(const std::shared_ptr<H5File> &file, const st
 
     ds->FindGeoreferencing(attrs);
     ds->SetDescription(display.c_str());
+    ds->InitPam(DisplayDsPath(dspath));
     return ds.release();
 }
 
@@ -1332,8 +1417,9 @@ H5CDataset *H5CDataset::OpenListing(const std::shared_ptr<H5File> &file, const s
     }
     int n2d = 0;
     const Cand *only = nullptr;
+    // as the built-in driver: a file with one 2-D or 3-D dataset opens as it
     for (const auto &c : cands)
-        if (c.dims.size() >= 2)
+        if (c.dims.size() == 2 || c.dims.size() == 3)
         {
             n2d++;
             only = &c;
@@ -1371,7 +1457,30 @@ H5CDataset *H5CDataset::OpenListing(const std::shared_ptr<H5File> &file, const s
     ds->SetMetadata(md.List());
     ds->other_datasets_ = others;
     ds->SetDescription(filename.c_str());
+    ds->InitPam(std::string());
     return ds.release();
+}
+
+// A local file whose own GDAL driver gives what this one lacks: netCDF
+// (.nc, .nc4: the netCDF driver's bottom-up flip, NETCDF_DIM_* band
+// metadata, NC_GLOBAL# keys), BAG and KEA (their metadata-driven
+// georeferencing and layout). Remote paths still come here (the reason for
+// this driver); H5CORO_LOCAL_ALL=YES takes every local file.
+static bool LocalFileForOtherDriver(GDALOpenInfo *oi)
+{
+    if (CPLTestBool(CPLGetConfigOption("H5CORO_LOCAL_ALL", "NO")))
+        return false;
+    const char *ext = CPLGetExtension(oi->pszFilename);
+    const char *drv = EQUAL(ext, "nc") || EQUAL(ext, "nc4") ? "netCDF"
+                      : EQUAL(ext, "bag")                    ? "BAG"
+                      : EQUAL(ext, "kea")                    ? "KEA"
+                                                             : nullptr;
+    if (!drv || GDALGetDriverByName(drv) == nullptr)
+        return false;
+    if (oi->papszAllowedDrivers && CSLFindString(const_cast<char **>(oi->papszAllowedDrivers), drv) < 0)
+        return false;  // the caller rules that driver out
+    CPLDebug("H5CORO", "declining %s: GDAL's %s driver answers local %s files", oi->pszFilename, drv, ext);
+    return true;
 }
 
 int H5CDataset::Identify(GDALOpenInfo *oi)
@@ -1383,6 +1492,8 @@ int H5CDataset::Identify(GDALOpenInfo *oi)
         return FALSE;
     const bool remote = IsRemotePath(name);
     if (!remote && !CPLTestBool(CPLGetConfigOption("H5CORO_LOCAL", "YES")))
+        return FALSE;
+    if (!remote && LocalFileForOtherDriver(oi))
         return FALSE;
     if (oi->nHeaderBytes >= 8)
     {

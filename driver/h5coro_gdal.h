@@ -3,6 +3,7 @@
 #ifndef H5CORO_GDAL_H
 #define H5CORO_GDAL_H
 
+#include "cpl_conv.h"
 #include "gdal_priv.h"
 #include "ogr_spatialref.h"
 #include "h5coro.h"
@@ -42,6 +43,8 @@ class H5File
     h5c_file *handle() const { return f_; }
     const std::string &path() const { return path_; }
     const char *backend() const { return backend_name_; }
+    // A path the core or GDAL reads over the network (/vsis3/, https://...).
+    bool IsRemote() const;
 
     // Recursive listing of the whole file (cached). Returns false (with msg)
     // when the walk failed.
@@ -83,6 +86,12 @@ struct Attr
     std::vector<std::vector<uint64_t>> ref_lists;  // vlen of object references (DIMENSION_LIST)
     std::vector<uint64_t> refs;       // object references
     std::string text;                 // formatted value for metadata
+    // The value as GDAL's built-in HDF5 driver (3.6) writes it in metadata:
+    // numbers as "%d " / "%.8g " / "%.15g " each (trailing space), vlen
+    // strings joined by spaces ("{NULL}" for null ones), fixed strings as
+    // their bytes up to the first NUL, "" for the classes it has no text for.
+    std::string gdal_text;
+    bool gdal_listed = true;          // false: the built-in driver skips it (vlen sequences)
     int rank = 0;
     std::vector<uint64_t> dims;
     uint64_t nelem = 0;
@@ -96,6 +105,12 @@ const Attr *FindAttr(const std::vector<Attr> &attrs, const char *name);
 GDALDataType MapType(const h5c_dtype *t, bool *signed_byte, std::string *why);
 // Built-in HDF5 driver's wording of a type ("32-bit floating-point").
 std::string TypeWords(const h5c_dtype *t);
+// Nodata as GDAL's HDF5 driver gives it: _FillValue only. With
+// H5CORO_FILL_AS_NODATA=YES also missing_value, else a non-zero fill value.
+inline bool FillAsNodata()
+{
+    return CPLTestBool(CPLGetConfigOption("H5CORO_FILL_AS_NODATA", "NO"));
+}
 // Filters and layouts the core decodes.
 bool CoreCanRead(const h5c_info &info, std::string *why);
 
@@ -142,6 +157,30 @@ bool EosSrs(const EosGrid &g, OGRSpatialReference &srs, std::string *why);
 bool EosGridOfPath(const std::string &dspath, std::string &grid, std::string &field);
 // DDDMMMSSS.SS -> decimal degrees; false when minutes or seconds are >= 60
 bool PackedDmsToDegrees(double v, double &deg);
+
+// Georeferencing of the product families GDAL's HDF5 driver recognises
+// (h5coro_products.cpp).
+struct ProductGeoref
+{
+    struct Gcp
+    {
+        std::string id;
+        double pixel, line, x, y, z;
+    };
+    std::string family;             // "CSK", "ODIM_H5", "LATLON_GCPS" or empty
+    bool has_gt = false;
+    double gt[6] = {0, 1, 0, 0, 0, 1};
+    OGRSpatialReference srs;
+    std::vector<Gcp> gcps;
+    OGRSpatialReference gcp_srs;
+};
+// Fills `out` for a dataset (path "/g/ds", its attributes, raster size);
+// true when the product's rules replace the generic (CF, dimension scale)
+// georeferencing, as for CSK and ODIM_H5.
+bool ProductGeoreferencing(H5File &file, const std::string &dspath, const std::vector<Attr> &ds, uint64_t nx,
+                           uint64_t ny, ProductGeoref &out);
+// True for the paths that go over the network (/vsis3/, /vsicurl/, https://...).
+bool IsRemotePath(const char *path);
 
 // Multidimensional API entry point.
 GDALDataset *OpenMultiDim(const std::shared_ptr<H5File> &file, const std::string &display_name);

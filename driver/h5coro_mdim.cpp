@@ -744,16 +744,17 @@ class H5CArray final : public GDALMDArray
         }
     }
 
-    // Nodata: _FillValue / missing_value, else a non-zero fill value
-    // message (the raster side's rule, H5CORO_FILL_AS_NODATA) outside
-    // netCDF-4 files.
+    // Nodata as GDAL's HDF5 multidimensional driver: _FillValue, else a
+    // non-zero user-defined fill value message (unless
+    // H5CORO_FILL_AS_NODATA=NO) outside netCDF-4 files; missing_value with
+    // H5CORO_FILL_AS_NODATA=YES.
     void ReadNodata(const std::vector<Attr> &attrs)
     {
         if (dt_.GetClass() != GEDTC_NUMERIC || GDALDataTypeIsComplex(dt_.GetNumericDataType()))
             return;
         const GDALDataType g = dt_.GetNumericDataType();
         std::vector<GByte> v(dt_.GetSize());
-        for (const char *k : {"_FillValue", "missing_value"})
+        for (const char *k : {"_FillValue", FillAsNodata() ? "missing_value" : "_FillValue"})
         {
             const Attr *a = NumberAttr(attrs, k);
             if (!a)

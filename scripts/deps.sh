@@ -6,7 +6,8 @@ PKGS=(build-essential cmake pkg-config libdeflate-dev libgtest-dev
       python3-h5py python3-numpy python3-netcdf4 hdf5-tools libhdf5-dev
       clang libclang-rt-14-dev libcurl4-openssl-dev libssl-dev
       libgdal-dev gdal-bin python3-gdal python3-rasterio python3-pytest
-      python3-boto3 python3-botocore)
+      python3-boto3 python3-botocore
+      libaec-dev libbz2-dev liblz4-dev libzstd-dev libblosc-dev python3-hdf5plugin)
 missing=()
 # Node.js + npm (for the s3rver S3 emulator): keep a preinstalled Node.
 command -v npm >/dev/null 2>&1 || PKGS+=(nodejs npm)

@@ -22,11 +22,6 @@ static int skipped(uint32_t mask, int i)
     return i < 32 && ((mask >> i) & 1);
 }
 
-static int supported(uint16_t id)
-{
-    return id == H5C_FILTER_DEFLATE || id == H5C_FILTER_SHUFFLE || id == H5C_FILTER_FLETCHER32;
-}
-
 /* Check the pipeline and every filter that will run. */
 static int check_pipeline(const h5c_pipeline *pl, uint32_t mask, h5c_error *err)
 {
@@ -34,7 +29,10 @@ static int check_pipeline(const h5c_pipeline *pl, uint32_t mask, h5c_error *err)
     if (n < 0 || n > H5C_MAX_FILTERS) return h5c_fail(err, H5C_ERR_ARG, "filter pipeline: bad filter count %d", n);
     for (int i = n - 1; i >= 0; i--) {
         const h5c_filter *fl = &pl->f[i];
-        if (skipped(mask, i) || supported(fl->id)) continue;
+        if (skipped(mask, i)) continue;
+        const h5c_filter_def *d = h5c_filter_lookup(fl->id);
+        if (d && d->decode) continue;
+        if (d) return H5C_UNSUP(err, "filter %u (%s): %s", fl->id, h5c_filter_name(fl), d->missing);
         return H5C_UNSUP(err, "filter %u (%s)", fl->id, h5c_filter_name(fl));
     }
     return 0;
@@ -68,7 +66,7 @@ int h5c_filters_run(const h5c_pipeline *pl, uint32_t mask, const uint8_t *in, si
     /* room for the decoded chunk plus the checksums Fletcher-32 stages strip */
     size_t cap = expect + 64;
     for (int j = 0; j < n; j++)
-        if (!skipped(mask, j) && pl->f[j].id == H5C_FILTER_FLETCHER32) cap += 4;
+        if (!skipped(mask, j) && pl->f[j].id == 3 /* fletcher32 */) cap += 4;
     const uint8_t *cur = in;
     size_t len = in_len;
     int last = -1, next = 0;
@@ -76,25 +74,15 @@ int h5c_filters_run(const h5c_pipeline *pl, uint32_t mask, const uint8_t *in, si
         const h5c_filter *fl = &pl->f[i];
         if (skipped(mask, i)) continue;
         last = i;
-        if (fl->id == H5C_FILTER_DEFLATE) {
-            uint8_t *dst = scratch_buf(s, next, cap);
-            if (!dst) return H5C_NOMEM(err);
-            if (h5c_inflate_into(cur, len, dst, cap, &len, err) != 0) return -1;
-            cur = dst;
-            next ^= 1;
-        } else if (fl->id == H5C_FILTER_SHUFFLE) {
-            if (fl->ncvalues < 1 || !fl->cvalues || fl->cvalues[0] == 0)
-                return H5C_FMT(err, "filter 2 (shuffle): no element size in the filter parameters");
-            if (fl->cvalues[0] > 1 && len / fl->cvalues[0] > 1) {
-                uint8_t *dst = scratch_buf(s, next, len > cap ? len : cap);
-                if (!dst) return H5C_NOMEM(err);
-                h5c_unshuffle(cur, dst, len, fl->cvalues[0]);
-                cur = dst;
-                next ^= 1;
-            }
-        } else { /* H5C_FILTER_FLETCHER32 */
-            if (h5c_fletcher32_check(cur, len, &len, err) != 0) return -1;
-        }
+        uint8_t *dst = scratch_buf(s, next, cap);
+        if (!dst) return H5C_NOMEM(err);
+        const uint8_t *res;
+        if (h5c_filter_lookup(fl->id)->decode(fl, cur, len, dst, cap, &res, &len, err) != 0) return -1;
+        if (len > cap)
+            return H5C_FMT(err, "filter %u (%s): decodes to %zu bytes, more than the chunk's %zu", fl->id,
+                           h5c_filter_name(fl), len, cap);
+        if (res == dst) next ^= 1;
+        cur = res;
     }
     if (len != expect) {
         if (last >= 0)

@@ -117,3 +117,18 @@ void h5c_unshuffle(const uint8_t *src, uint8_t *dst, size_t len, size_t esize)
     size_t done = n * esize;
     if (done < len) memcpy(dst + done, src + done, len - done);
 }
+
+int h5c_decode_shuffle(const h5c_filter *fl, const uint8_t *in, size_t len, uint8_t *dst, size_t cap,
+                       const uint8_t **out, size_t *out_len, h5c_error *err)
+{
+    if (fl->ncvalues < 1 || !fl->cvalues || fl->cvalues[0] == 0)
+        return H5C_FMT(err, "filter 2 (shuffle): no element size in the filter parameters");
+    *out_len = len;
+    *out = in;
+    if (fl->cvalues[0] == 1 || len / fl->cvalues[0] <= 1) return 0;  /* nothing moves */
+    if (len > cap)
+        return H5C_FMT(err, "filter 2 (shuffle): %zu bytes in, more than the chunk's %zu", len, cap);
+    h5c_unshuffle(in, dst, len, fl->cvalues[0]);
+    *out = dst;
+    return 0;
+}

@@ -1,6 +1,8 @@
 /* convert.c - file-order elements to their memory representation. */
 #include "format.h"
 
+#include <float.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -153,9 +155,69 @@ static uint64_t float_to_ieee(const h5c_dtype *t, const ieee_fmt *d, uint64_t v)
     return out_sign | (uint64_t)ed << d->mant | (q & low_bits(d->mant));
 }
 
+/* Bits [pos, pos + len) (len <= 64) of an element of sz bytes in file order. */
+static uint64_t field_bits(const uint8_t *p, unsigned sz, int big_endian, unsigned pos, unsigned len)
+{
+    uint64_t v = 0;
+    for (unsigned i = 0; i < len; i++) {
+        unsigned b = pos + i, byte = b / 8;
+        uint8_t x = p[big_endian ? sz - 1 - byte : byte];
+        v |= (uint64_t)((x >> (b % 8)) & 1) << i;
+    }
+    return v;
+}
+
+/* Floats wider than 8 bytes (x87 extended in 10, 12 or 16 bytes) become the
+ * native long double, as h5py presents them (numpy longdouble). Exact for
+ * mantissas of up to 64 bits; IEEE binary128 is not read. */
+static int convert_wide_float(const h5c_dtype *t, const uint8_t *src, uint8_t *dst, size_t n, h5c_error *err)
+{
+    unsigned sz = t->size;
+    if (t->mant_size > 64 || t->exp_size > 15 || t->mant_size == 0 || t->exp_size == 0 ||
+        (unsigned)t->sign_loc >= sz * 8 || t->exp_loc + t->exp_size > sz * 8 || t->mant_loc + t->mant_size > sz * 8)
+        return H5C_UNSUP(err, "%u-byte floating point (precision %u, %u-bit mantissa)", sz, t->precision,
+                         t->mant_size);
+    if (t->mant_norm > 2) return H5C_UNSUP(err, "floating-point mantissa normalization %u", t->mant_norm);
+    size_t ms = sizeof(long double);
+    /* in place the output is at least as wide: go backwards */
+    for (size_t j = n; j-- > 0;) {
+        const uint8_t *p = src + j * sz;
+        int sign = (int)field_bits(p, sz, t->big_endian, t->sign_loc, 1);
+        uint64_t e = field_bits(p, sz, t->big_endian, t->exp_loc, t->exp_size);
+        uint64_t m = field_bits(p, sz, t->big_endian, t->mant_loc, t->mant_size);
+        uint64_t emax = low_bits(t->exp_size);
+        long double v;
+        int implied = t->mant_norm == 2;
+        if (e == emax) {
+            uint64_t frac = implied ? m : m & low_bits(t->mant_size - 1);
+            v = frac ? (long double)NAN : (long double)INFINITY;
+        } else if (implied) {
+            if (e == 0) v = ldexpl((long double)m, 1 - (int)t->exp_bias - (int)t->mant_size);
+            else v = ldexpl((long double)m + ldexpl(1.0L, t->mant_size), (int)e - (int)t->exp_bias - (int)t->mant_size);
+        } else {
+            /* explicit leading bit: the mantissa's top bit weighs 2^(e - bias);
+             * a zero exponent (denormal) weighs 2^(1 - bias) in the native
+             * long double, which libhdf5 only byte-swaps, while its soft
+             * conversion of other sizes (10, 12 bytes), which h5py shows,
+             * weighs it 2^-bias */
+            int64_t eff = e ? (int64_t)e : sz == sizeof(long double) ? 1 : 0;
+            int64_t x = eff - (int64_t)t->exp_bias + 1 - (int64_t)t->mant_size;
+            v = ldexpl((long double)m, (int)x);
+        }
+        if (sign) v = -v;
+        uint8_t tmp[sizeof(long double)];
+        memset(tmp, 0, sizeof tmp);
+        memcpy(tmp, &v, sizeof v);
+        if (sizeof(long double) >= 10 && LDBL_MANT_DIG == 64) memset(tmp + 10, 0, sizeof tmp - 10);
+        memcpy(dst + j * ms, tmp, ms);
+    }
+    return 0;
+}
+
 static int convert_float(const h5c_dtype *t, const uint8_t *src, uint8_t *dst, size_t n, h5c_error *err)
 {
     unsigned sz = t->size, bits = sz * 8;
+    if (sz > 8 && sz <= 16) return convert_wide_float(t, src, dst, n, err);
     if (sz != 2 && sz != 4 && sz != 8)
         return H5C_UNSUP(err, "%u-byte floating point (precision %u)", sz, t->precision);
     uint64_t used = 0;
@@ -238,7 +300,47 @@ static int convert_vlen(h5c_file *f, const h5c_dtype *t, const uint8_t *src, uin
     return 0;
 }
 
+/* Fixed strings become NUL-padded, as libhdf5 converts them into the
+ * NUL-padded memory type h5py reads with: null-padded values are already
+ * that type (copied as they are, embedded NULs included), null-terminated
+ * ones end at their first NUL, space-padded ones lose their trailing
+ * spaces (embedded NULs kept); the rest of the element is zeroed. */
+static void convert_fixed_strings(const h5c_dtype *t, const uint8_t *src, uint8_t *dst, size_t n)
+{
+    size_t sz = t->size;
+    for (size_t i = 0; i < n; i++, src += sz, dst += sz) {
+        size_t k = sz;
+        if (t->pad == 1) {
+            /* already the memory type */
+        } else if (t->pad == 2) {
+            while (k > 0 && src[k - 1] == ' ') k--;
+        } else {
+            const uint8_t *nul = memchr(src, 0, sz);
+            if (nul) k = (size_t)(nul - src);
+        }
+        if (src != dst) memmove(dst, src, k);
+        memset(dst + k, 0, sz - k);
+    }
+}
+
 static int convert_one(h5c_file *f, const h5c_dtype *t, const uint8_t *src, uint8_t *dst, h5c_error *err);
+
+static int convert_regrefs(h5c_file *f, const h5c_dtype *t, const uint8_t *src, uint8_t *dst, size_t n,
+                           h5c_error *err)
+{
+    if (!f) return H5C_UNSUP(err, "region references without a file");
+    if (t->size != f->so + 4u) return H5C_UNSUP(err, "region reference of %u bytes", t->size);
+    if (src == dst) return H5C_UNSUP(err, "in-place conversion of region references");
+    for (size_t i = 0; i < n; i++) {
+        h5c_regref r;
+        if (h5c_regref_decode(f, src + i * t->size, &r, err) != 0) {
+            h5c_free_vlen(t, dst, i);
+            return -1;
+        }
+        memcpy(dst + i * sizeof r, &r, sizeof r);
+    }
+    return 0;
+}
 
 static int convert_compound(h5c_file *f, const h5c_dtype *t, const uint8_t *src, uint8_t *dst, h5c_error *err)
 {
@@ -267,13 +369,14 @@ int h5c_convert(h5c_file *f, const h5c_dtype *t, const uint8_t *src, uint8_t *ds
     case H5C_ENUM:
         if (t->base->size != t->size) return H5C_FMT(err, "enum base size differs from the enum size");
         return h5c_convert(f, t->base, src, dst, n, err);
-    case H5C_STRING:
+    case H5C_STRING: convert_fixed_strings(t, src, dst, n); return 0;
     case H5C_OPAQUE:
         if (src != dst) memmove(dst, src, n * t->size);
         return 0;
     case H5C_TIME: return H5C_UNSUP(err, "time datatype");
     case H5C_REFERENCE:
-        if (t->ref_type != 0) return H5C_UNSUP(err, "region references");
+        if (t->ref_type == 1) return convert_regrefs(f, t, src, dst, n, err);
+        if (t->ref_type != 0) return H5C_UNSUP(err, "reference type %u", t->ref_type);
         if (t->size != f->so) return H5C_UNSUP(err, "object reference of %u bytes", t->size);
         for (size_t i = 0; i < n; i++) {
             uint64_t a = h5c_le(src + i * t->size, t->size);

@@ -1,5 +1,6 @@
 /* dataset.c - opening a dataset: its type, shape, layout, filters, fill. */
 #include "format.h"
+#include "../util/parallel.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -119,4 +120,38 @@ int h5c_dataset_info(const h5c_dataset *d, h5c_info *info)
     if (!d || !info) return -1;
     *info = d->info;
     return 0;
+}
+
+/* ---- many at once ----------------------------------------------------------- */
+
+typedef struct open_many {
+    h5c_file *f;
+    const char *const *paths;
+    h5c_dataset **out;
+    h5c_error *errs;
+} open_many;
+
+static void open_one(size_t i, void *ud)
+{
+    open_many *m = ud;
+    h5c_error e = {0};
+    m->out[i] = h5c_dataset_open(m->f, m->paths[i], m->errs ? &m->errs[i] : &e);
+}
+
+int h5c_parallel_threads(const h5c_file *f, size_t n)
+{
+    /* over a backend with round trips each open is a chain of them: run the
+     * chains side by side; locally reads cost little and one thread is best */
+    if (!h5c_file_data_io(f)->read_many || n < 2) return 1;
+    return n > 64 ? 64 : (int)n;
+}
+
+int h5c_dataset_open_many(h5c_file *f, const char *const *paths, size_t n, h5c_dataset **out, h5c_error *errs)
+{
+    if (!f || (n && (!paths || !out))) return -1;
+    open_many m = {f, paths, out, errs};
+    h5c_parallel_for(n, h5c_parallel_threads(f, n), open_one, &m);
+    int failed = 0;
+    for (size_t i = 0; i < n; i++) failed |= !out[i];
+    return failed ? -1 : 0;
 }

@@ -16,7 +16,11 @@ const char *h5c_dtype_str(const h5c_dtype *t, char *buf, size_t len)
     if (!buf || !len) return "";
     switch (t->cls) {
     case H5C_INTEGER: snprintf(buf, len, "%c%c%u", order_char(t), t->is_signed ? 'i' : 'u', t->size); break;
-    case H5C_FLOAT: snprintf(buf, len, "%cf%u", order_char(t), t->size); break;
+    case H5C_FLOAT:
+        /* wider than 8 bytes: read as the native long double, named as numpy names it */
+        if (t->size > 8 && t->size <= 16) snprintf(buf, len, "<f%zu", sizeof(long double));
+        else snprintf(buf, len, "%cf%u", order_char(t), t->size);
+        break;
     case H5C_BITFIELD: snprintf(buf, len, "%cu%u", order_char(t), t->size); break;
     case H5C_TIME: snprintf(buf, len, "time%u", t->size * 8); break;
     case H5C_STRING: snprintf(buf, len, "|S%u", t->size); break;
@@ -43,7 +47,8 @@ const char *h5c_dtype_str(const h5c_dtype *t, char *buf, size_t len)
 size_t h5c_dtype_mem_size(const h5c_dtype *t)
 {
     switch (t->cls) {
-    case H5C_REFERENCE: return sizeof(uint64_t);
+    case H5C_REFERENCE: return t->ref_type == 1 ? sizeof(h5c_regref) : sizeof(uint64_t);
+    case H5C_FLOAT: return t->size > 8 && t->size <= 16 ? sizeof(long double) : t->size;
     case H5C_VLEN: return t->vlen_string ? sizeof(char *) : sizeof(h5c_vlen);
     case H5C_ENUM: return h5c_dtype_mem_size(t->base);
     case H5C_COMPOUND: return t->mem_size ? t->mem_size : t->size;
@@ -74,6 +79,13 @@ int h5c_dtype_is_fixed(const h5c_dtype *t)
 static void free_elem(const h5c_dtype *t, uint8_t *p)
 {
     switch (t->cls) {
+    case H5C_REFERENCE:
+        if (t->ref_type == 1) {
+            h5c_regref r;
+            memcpy(&r, p, sizeof r);
+            free(r.selection);
+        }
+        break;
     case H5C_VLEN:
         if (t->vlen_string) {
             char *s;
@@ -100,7 +112,7 @@ static void free_elem(const h5c_dtype *t, uint8_t *p)
 
 void h5c_free_vlen(const h5c_dtype *t, void *buf, size_t nelem)
 {
-    if (!t || !buf || h5c_dtype_is_fixed(t) || t->cls == H5C_REFERENCE) return;
+    if (!t || !buf || h5c_dtype_is_fixed(t) || (t->cls == H5C_REFERENCE && t->ref_type != 1)) return;
     size_t es = h5c_dtype_mem_size(t);
     for (size_t i = 0; i < nelem; i++) free_elem(t, (uint8_t *)buf + i * es);
 }

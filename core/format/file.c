@@ -47,6 +47,7 @@ h5c_file *h5c_open_io(h5c_io *io, const h5c_options *opts, h5c_error *err)
     if (opts) h5c_copy_sized(&f->opts, sizeof f->opts, opts, opts->size);
     f->nthreads = f->opts.threads > 0 ? f->opts.threads : default_threads();
     pthread_mutex_init(&f->gheap_lock, NULL);
+    pthread_mutex_init(&f->gindex_lock, NULL);
     if (attach_cache(f, err) != 0 || h5c_superblock_read(f, err) != 0) {
         h5c_close(f);
         return NULL;
@@ -123,6 +124,8 @@ void h5c_close(h5c_file *f)
     if (!f) return;
     h5c_gheap_cache_free(f);
     pthread_mutex_destroy(&f->gheap_lock);
+    h5c_group_index_free(f);
+    pthread_mutex_destroy(&f->gindex_lock);
     if (f->io && f->io != f->backend) f->io->close(f->io);
     h5c_bcache_release(f->cache);
     if (f->backend) f->backend->close(f->backend);

@@ -49,6 +49,10 @@ struct h5c_file {
     pthread_mutex_t gheap_lock;
     struct h5c_gheap_coll *gheaps;
 
+    /* each group's links, sorted by name, built on first use (group_index.c) */
+    pthread_mutex_t gindex_lock;
+    struct h5c_gindex *gindex;
+
     /* Metadata goes through a block cache: io is then a view of `backend`
      * whose reads are cached (cache/block_cache.h); data reads use backend
      * directly. Both NULL in files assembled by hand (tests): io is used. */
@@ -154,7 +158,7 @@ typedef struct h5c_pipeline {
 } h5c_pipeline;
 
 int h5c_pipeline_parse(h5c_file *f, const h5c_msg *m, h5c_pipeline *out, h5c_error *err);
-/* Name of a registered filter id, or NULL. */
+/* Name of a registered filter id, or NULL (filters/table.c). */
 const char *h5c_filter_known_name(uint16_t id);
 void h5c_pipeline_free(h5c_pipeline *pl);
 
@@ -287,6 +291,15 @@ int h5c_group_links(h5c_file *f, const h5c_ohdr *oh, h5c_link **links, size_t *n
                     h5c_error *err);
 void h5c_links_free(h5c_link *links, size_t n);
 
+/* group_index.c: the links of the group at addr (its header oh when the
+ * caller has it read, else NULL), in name order, listed once per open file
+ * and owned by it until h5c_close: do not free. */
+int h5c_group_index(h5c_file *f, uint64_t addr, const h5c_ohdr *oh, const h5c_link **links, size_t *n,
+                    h5c_error *err);
+/* Binary search of such a list for the name (nlen bytes, no NUL needed). */
+const h5c_link *h5c_group_find(const h5c_link *links, size_t n, const char *name, size_t nlen);
+void h5c_group_index_free(h5c_file *f);
+
 /* Resolve an absolute path to an object header address (soft links followed,
  * hops bounded). External links give H5C_ERR_UNSUPPORTED naming the target. */
 int h5c_path_resolve(h5c_file *f, const char *path, uint64_t *addr, h5c_error *err);
@@ -297,6 +310,9 @@ int h5c_object_attrs(h5c_file *f, const h5c_ohdr *oh, h5c_attrmsg **attrs, size_
 void h5c_attrs_free(h5c_attrmsg *a, size_t n);
 
 /* ---- datasets and chunk indexes ---------------------------------------- */
+
+/* Threads worth giving n independent metadata walks on f (dataset.c). */
+int h5c_parallel_threads(const h5c_file *f, size_t n);
 
 struct h5c_dataset {
     h5c_file *f;
@@ -350,6 +366,9 @@ void h5c_scratch_free(h5c_scratch *s);
  * (see h5coro.h) at dst. Variable-length data is fetched from the global heap. */
 int h5c_convert(h5c_file *f, const h5c_dtype *t, const uint8_t *src, uint8_t *dst,
                 size_t n, h5c_error *err);
+/* One old-style region reference (f->so + 4 bytes: global heap ID) into
+ * *out (region_ref.c); selection text malloc'd. */
+int h5c_regref_decode(h5c_file *f, const uint8_t *src, h5c_regref *out, h5c_error *err);
 /* Whether conversion is a plain copy or byte swap (no heap access). */
 int h5c_dtype_is_fixed(const h5c_dtype *t);
 

@@ -79,28 +79,23 @@ void h5c_links_free(h5c_link *links, size_t n)
     free(links);
 }
 
-/* Look `name` up among the links of the group at `addr`. */
+/* Look `name` up among the links of the group at `addr` (a copy in out). */
 static int find_link(h5c_file *f, uint64_t addr, const char *name, size_t nlen, h5c_link *out, h5c_error *err)
 {
-    h5c_ohdr oh;
-    if (h5c_ohdr_read(f, addr, &oh, err) != 0) return -1;
-    h5c_link *links;
+    const h5c_link *links;
     size_t n;
-    int rc = h5c_group_links(f, &oh, &links, &n, err);
-    h5c_ohdr_free(&oh);
-    if (rc != 0) return -1;
-    rc = h5c_fail(err, H5C_ERR_NOT_FOUND, "no object named '%.*s'", (int)nlen, name);
-    for (size_t i = 0; i < n; i++) {
-        if (strlen(links[i].name) == nlen && memcmp(links[i].name, name, nlen) == 0) {
-            *out = links[i];
-            memset(&links[i], 0, sizeof links[i]);
-            h5c_err_clear(err);
-            rc = 0;
-            break;
-        }
+    if (h5c_group_index(f, addr, NULL, &links, &n, err) != 0) return -1;
+    const h5c_link *l = h5c_group_find(links, n, name, nlen);
+    if (!l) return h5c_fail(err, H5C_ERR_NOT_FOUND, "no object named '%.*s'", (int)nlen, name);
+    *out = *l;
+    out->name = strdup(l->name);
+    out->target = l->target ? strdup(l->target) : NULL;
+    out->target_file = l->target_file ? strdup(l->target_file) : NULL;
+    if (!out->name || (l->target && !out->target) || (l->target_file && !out->target_file)) {
+        h5c_link_free(out);
+        return H5C_NOMEM(err);
     }
-    h5c_links_free(links, n);
-    return rc;
+    return 0;
 }
 
 static int resolve_from(h5c_file *f, uint64_t start, const char *path, int *hops, uint64_t *addr, h5c_error *err);

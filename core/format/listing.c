@@ -102,9 +102,9 @@ static int list_group(lister *ls, const h5c_ohdr *oh, const char *base, int dept
 {
     if (depth > MAX_LIST_DEPTH)
         return H5C_FMT(err, "group '%s': nesting deeper than %d", base, MAX_LIST_DEPTH);
-    h5c_link *links;
+    const h5c_link *links;
     size_t n;
-    if (h5c_group_links(ls->f, oh, &links, &n, err) != 0) {
+    if (h5c_group_index(ls->f, oh->addr, oh, &links, &n, err) != 0) {
         h5c_err_context(err, "group '%s'", base);
         return -1;
     }
@@ -122,7 +122,6 @@ static int list_group(lister *ls, const h5c_ohdr *oh, const char *base, int dept
         rc = visit_link(ls, &links[i], path, depth, err);
         free(path);
     }
-    h5c_links_free(links, n);
     return rc;
 }
 
@@ -166,12 +165,10 @@ static void warm_one(warm_level *w, uint64_t addr)
     h5c_ohdr oh;
     h5c_error e = {0};
     if (h5c_ohdr_read(w->f, addr, &oh, &e) != 0) return;
-    h5c_link *links;
+    const h5c_link *links;
     size_t n;
-    if (w->links && kind_of(&oh) == H5C_KIND_GROUP && h5c_group_links(w->f, &oh, &links, &n, &e) == 0) {
+    if (w->links && kind_of(&oh) == H5C_KIND_GROUP && h5c_group_index(w->f, addr, &oh, &links, &n, &e) == 0)
         warm_add_kids(w, links, n);
-        h5c_links_free(links, n);
-    }
     h5c_ohdr_free(&oh);
 }
 

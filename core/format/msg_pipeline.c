@@ -4,29 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Names of registered filters, for messages and listings; NULL if unknown. */
-const char *h5c_filter_known_name(uint16_t id)
-{
-    switch (id) {
-    case 1: return "deflate";
-    case 2: return "shuffle";
-    case 3: return "fletcher32";
-    case 4: return "szip";
-    case 5: return "nbit";
-    case 6: return "scaleoffset";
-    case 307: return "bzip2";
-    case 32000: return "lzf";
-    case 32001: return "blosc";
-    case 32004: return "lz4";
-    case 32008: return "bitshuffle";
-    case 32013: return "zfp";
-    case 32015: return "zstd";
-    case 32017: return "sz";
-    case 32026: return "blosc2";
-    }
-    return NULL;
-}
-
 static int parse_filter(h5c_cur *c, uint8_t version, h5c_filter *fl, uint64_t addr, h5c_error *err)
 {
     fl->id = h5c_cur_u16(c);

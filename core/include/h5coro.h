@@ -123,10 +123,19 @@ H5C_API size_t h5c_dtype_mem_size(const h5c_dtype *t);
 
 /* Memory representation produced by h5c_read (and attribute values):
  *  - integer/float/bitfield/enum/time: native byte order, same size.
- *  - fixed strings/opaque: raw bytes, size bytes.
+ *  - fixed strings: size bytes, NUL-padded as libhdf5 gives them to h5py
+ *    (null-terminated/padded values end at the first NUL, space-padded
+ *    ones lose trailing spaces; the rest is zeroed).
+ *  - opaque: raw bytes, size bytes.
  *  - vlen string: char* (malloc'd, NUL terminated; NULL for a null string).
  *  - vlen sequence: h5c_vlen { len, p } with p malloc'd (len * base mem size).
  *  - object reference: uint64_t object header address (0 if null).
+ *  - dataset region reference (old style): h5c_regref, the target's object
+ *    header address and its selection as JSON text (malloc'd; NULL and
+ *    address 0 for a null reference): {"type":"all"}, {"type":"none"},
+ *    {"type":"points","points":[[i,j],..]} or
+ *    {"type":"hyperslab","blocks":[[[start..],[end..]],..]} (inclusive
+ *    corners, block by block as H5Sget_select_hyper_blocklist lists them).
  *  - compound: each member converted as above at its mem_offset; when every
  *    member keeps its size this is the file layout (mem_offset == offset),
  *    otherwise members are laid out in order with natural alignment.
@@ -136,6 +145,11 @@ typedef struct h5c_vlen {
     size_t len;
     void *p;
 } h5c_vlen;
+
+typedef struct h5c_regref {
+    uint64_t addr;
+    char *selection;
+} h5c_regref;
 
 H5C_API void h5c_free_vlen(const h5c_dtype *t, void *buf, size_t nelem);
 
@@ -267,7 +281,20 @@ typedef struct h5c_info {
     uint64_t addr;                    /* object header address */
 } h5c_info;
 
+/* Whether this build decodes filter `id` (1 yes, 0 no). *name, when name
+ * is not NULL, receives the filter's registered name, or NULL for an id
+ * h5coro does not know. Reading a dataset whose pipeline holds a filter
+ * that is not available fails with "unsupported: filter ID (NAME)". */
+H5C_API int h5c_filter_available(unsigned id, const char **name);
+
 H5C_API h5c_dataset *h5c_dataset_open(h5c_file *f, const char *path, h5c_error *err);
+/* Open n datasets at once: their paths, object headers (and the groups on
+ * the way, shared prefixes fetched once) are resolved side by side, so over
+ * S3 n datasets cost about the tree depth in round trips, not n times it.
+ * out[i] is the dataset or NULL with errs[i] (errs may be NULL). Returns 0
+ * when all opened, else -1. */
+H5C_API int h5c_dataset_open_many(h5c_file *f, const char *const *paths, size_t n, h5c_dataset **out,
+                          h5c_error *errs);
 H5C_API void h5c_dataset_close(h5c_dataset *d);
 H5C_API int h5c_dataset_info(const h5c_dataset *d, h5c_info *info);
 
@@ -285,7 +312,8 @@ typedef struct h5c_slice {
 H5C_API int h5c_read(h5c_dataset *d, const h5c_slice *slice, void *out, size_t out_len,
              h5c_error *err);
 
-/* Many reads planned together: every chunk of every request is listed,
+/* Many reads planned together: the chunk indexes of all requests are
+ * walked side by side (remote files), every chunk of every request is listed,
  * ranges are coalesced and fetched concurrently, then decoded into each
  * request's buffer. Each request gets its own status (0 or -1 with err);
  * the call returns 0 when all succeeded. */
@@ -319,6 +347,11 @@ typedef int (*h5c_attr_fn)(const h5c_attr *a, void *ud);
  * valid only during the callback. */
 H5C_API int h5c_attrs(h5c_file *f, const char *path, h5c_attr_fn fn, void *ud,
               h5c_error *err);
+
+/* Nonzero when h5c_open reads `path` through its own remote backend
+ * (s3://, /vsis3/, http(s)://, /vsicurl/http(s)://) rather than as a local
+ * file: callers (the GDAL driver) ask here instead of keeping a list. */
+H5C_API int h5c_is_remote_path(const char *path);
 
 #ifdef __cplusplus
 }

@@ -1,5 +1,6 @@
 /* s3_url.c - remote URL forms and S3 addressing. */
 #include "s3_url.h"
+#include "h5coro.h"
 #include "io.h"
 #include "sigv4.h"
 #include "../util/err.h"
@@ -17,6 +18,11 @@ int h5c_io_is_remote(const char *path)
     for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++)
         if (strncasecmp(path, prefixes[i], strlen(prefixes[i])) == 0) return 1;
     return 0;
+}
+
+int h5c_is_remote_path(const char *path)
+{
+    return h5c_io_is_remote(path);
 }
 
 void h5c_remote_url_free(h5c_remote_url *u)

@@ -10,6 +10,7 @@
  * pread) gains nothing from merging: there each worker reads its own
  * blocks, which keeps reads and inflation spread over the cores. */
 #include "plan.h"
+#include "../util/parallel.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -435,6 +436,25 @@ static void finish_request(h5c_request *r, h5c_job *jb, int prepared)
     r->status = -1;
 }
 
+typedef struct prep_many {
+    h5c_file *f;
+    h5c_request *reqs;
+    h5c_job *jobs;
+    unsigned char *ok;
+} prep_many;
+
+/* Check request i and list its blocks (a walk of its chunk index). */
+static void prepare_one(size_t i, void *ud)
+{
+    prep_many *p = ud;
+    h5c_request *r = &p->reqs[i];
+    h5c_err_clear(&r->err);
+    if (!r->dataset || r->dataset->f != p->f)
+        h5c_fail(&r->err, H5C_ERR_ARG, "request %zu: dataset of another file", i);
+    else if (h5c_job_prepare(&p->jobs[i], r->dataset, r->slice, r->out, r->out_len, &r->err) == 0)
+        p->ok[i] = 1;
+}
+
 int h5c_read_many(h5c_file *f, h5c_request *reqs, size_t n, h5c_error *err)
 {
     h5c_err_clear(err);
@@ -448,15 +468,11 @@ int h5c_read_many(h5c_file *f, h5c_request *reqs, size_t n, h5c_error *err)
         free(ok);
         return H5C_NOMEM(err);
     }
+    prep_many p = {f, reqs, jobs, ok};
+    h5c_parallel_for(n, h5c_parallel_threads(f, n), prepare_one, &p);
     size_t m = 0;
-    for (size_t i = 0; i < n; i++) {
-        h5c_request *r = &reqs[i];
-        h5c_err_clear(&r->err);
-        if (!r->dataset || r->dataset->f != f)
-            h5c_fail(&r->err, H5C_ERR_ARG, "request %zu: dataset of another file", i);
-        else if (h5c_job_prepare(&jobs[i], r->dataset, r->slice, r->out, r->out_len, &r->err) == 0)
-            ok[i] = 1, ready[m++] = &jobs[i];
-    }
+    for (size_t i = 0; i < n; i++)
+        if (ok[i]) ready[m++] = &jobs[i];
     h5c_jobs_run(f, ready, m);
     int failed = 0;
     for (size_t i = 0; i < n; i++) {

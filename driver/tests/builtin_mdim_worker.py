@@ -3,7 +3,7 @@ given on stdin (one per line): one JSON line per file with its arrays (only
 those the built-in driver can open), their dimension full names, data type
 class and attribute names, and the dimensions of every group.
 Run in a child process: the built-in driver may abort on corpus files."""
-import json
+import os
 import sys
 
 from osgeo import gdal
@@ -42,8 +42,6 @@ def describe(path, driver):
 if __name__ == "__main__":
     gdal.SetConfigOption("H5CORO_PREFER", "NO")
     gdal.PushErrorHandler("CPLQuietErrorHandler")
-    for line in sys.stdin:
-        path = line.rstrip("\n")
-        if path:
-            print("START\t" + path, flush=True)
-            print("DONE\t" + json.dumps(describe(path, "HDF5")), flush=True)
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from worker_runs import serve
+    serve(lambda path: describe(path, "HDF5"))

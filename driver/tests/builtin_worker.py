@@ -3,11 +3,14 @@ line) and prints one JSON line per file: its 2-D/3-D subdatasets and, per
 dataset, size, band types, checksums and a digest of the full array.
 Run in a child process: the built-in driver aborts on some corpus files."""
 import hashlib
-import json
+import os
 import re
 import sys
 
 from osgeo import gdal
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from worker_runs import serve  # noqa: E402
 
 gdal.SetConfigOption("H5CORO_PREFER", "NO")
 gdal.PushErrorHandler("CPLQuietErrorHandler")
@@ -40,9 +43,4 @@ def describe(path):
     return out
 
 
-for line in sys.stdin:
-    path = line.rstrip("\n")
-    if not path:
-        continue
-    print("START\t" + path, flush=True)
-    print("DONE\t" + json.dumps(describe(path)), flush=True)
+serve(describe)

@@ -407,7 +407,12 @@ def test_precedence():
     path = os.path.join(DATA, "georef_grid.h5")
     assert gdal.Open(path).GetDriver().ShortName == "H5CORO"
     nc = os.path.join(DATA, "netcdf4_cf.nc")
-    assert gdal.Open(nc).GetDriver().ShortName == "H5CORO"
+    # a local netCDF file goes to GDAL's netCDF driver (its raster view:
+    # bottom-up flip, NETCDF_DIM_*); remote ones and H5CORO_LOCAL_ALL=YES come here
+    assert gdal.Open(nc).GetDriver().ShortName == "netCDF"
+    with gdal.config_option("H5CORO_LOCAL_ALL", "YES"):
+        assert gdal.Open(nc).GetDriver().ShortName == "H5CORO"
+    assert gdal.OpenEx(nc, allowed_drivers=["H5CORO"]).GetDriver().ShortName == "H5CORO"
     with gdal.config_option("H5CORO_PREFER", "NO"):
         assert gdal.Open(path).GetDriver().ShortName in ("HDF5", "netCDF")
         assert gdal.Open(nc).GetDriver().ShortName in ("HDF5", "netCDF")

@@ -468,3 +468,60 @@ def test_fallback_failure_names_both(s3, assume_role_env):
     assert "retrying through GDAL's VSI layer" in p.stderr
     assert re.search(r"cannot (stat|open) /vsis3/.*\(core backend: .*no AWS credentials found", p.stderr), \
         p.stderr[-2000:]
+
+
+# ---- threads over one /vsis3/ dataset (issue 9 item 3) ----------------------------
+
+LARGE = os.path.join(DATA, "large_chunked_f4.h5")
+
+
+def warp(src, out, *extra):
+    # no georeferencing in the file: warp in pixel space, a small warp memory
+    # so the output is done in many chunks (shared out to the threads)
+    p = subprocess.run(["gdalwarp", "-q", "-overwrite", "-of", "GTiff", "-to", "SRC_METHOD=NO_GEOTRANSFORM",
+                        "-to", "DST_METHOD=NO_GEOTRANSFORM", "-ts", "700", "600", "-r", "cubic", "-wm", "1",
+                        *extra, src, out], capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr[-2000:]
+    return gdal_array(gdal.Open(out))
+
+
+def test_s3_gdalwarp_multithread_same_as_single(s3, tmp_path):
+    """gdalwarp -multi -wo NUM_THREADS=ALL_CPUS over /vsis3/ writes what the
+    single-threaded warp writes, and what the built-in HDF5 driver's warp of
+    the local file writes (the oracle)."""
+    src = sub_name(remote(LARGE), "/field")
+    ref = warp('HDF5:"%s"://field' % LARGE, str(tmp_path / "ref.tif"))
+    one = warp(src, str(tmp_path / "one.tif"))
+    many = warp(src, str(tmp_path / "many.tif"), "-multi", "-wo", "NUM_THREADS=ALL_CPUS")
+    assert one.tobytes() == ref.tobytes()
+    assert many.tobytes() == one.tobytes()
+
+
+def test_s3_rasterio_thread_pool_same_as_single(s3):
+    """8 threads, each with its own rasterio handle on one /vsis3/ dataset
+    (the driver shares one h5c_file between them), read random windows: the
+    same arrays as one thread reading them, and as h5py's local read."""
+    rasterio = pytest.importorskip("rasterio")
+    from concurrent.futures import ThreadPoolExecutor
+    from rasterio.windows import Window
+    ref = h5py_array(LARGE, "/field")
+    rng = np.random.default_rng(9)
+    wins = []
+    for _ in range(64):
+        x, y = (int(v) for v in rng.integers(0, 500, 2))
+        wins.append(Window(x, y, int(rng.integers(1, 512 - x)), int(rng.integers(1, 512 - y))))
+    url = sub_name(remote(LARGE), "/field")
+
+    def read(w):
+        # rasterio's Env is per thread: each worker enters its own
+        with rasterio.Env(**rio_env(s3)):
+            with rasterio.open(url) as src:
+                return src.read(1, window=w)
+    single = [read(w) for w in wins]
+    with ThreadPoolExecutor(8) as pool:
+        multi = list(pool.map(read, wins * 2))
+    for w, a in zip(wins, single):
+        r, c = w.toslices()
+        assert a.tobytes() == ref[0][r, c].tobytes()
+    for a, b in zip(multi, single * 2):
+        assert a.tobytes() == b.tobytes()

@@ -7,7 +7,6 @@ Expected geotransforms come from the HDF-EOS5 rules applied to the ODL text
 
 Environment as for test_driver.py: GDAL_DRIVER_PATH, H5CORO_TEST_DATA.
 """
-import glob
 import json
 import math
 import os
@@ -445,51 +444,7 @@ def compare_keys(where, builtin, mine, attrs, allowed_extra_builtin=lambda k: Fa
         assert same_value(k, builtin[k], mine[k], attrs), (where, k, builtin[k][:80], mine[k][:80])
 
 
-META_FILES = sorted(glob.glob(os.path.join(DATA, "*.h5")) + glob.glob(os.path.join(DATA, "*.nc")) +
-                    glob.glob(os.path.join(DATA, "*.he5")))
-
-
-@pytest.mark.parametrize("path", META_FILES, ids=[os.path.basename(p) for p in META_FILES])
-def test_metadata_matches_builtin(path):
-    ref = builtin_metadata(path)
-    if ref is None:
-        pytest.skip("the built-in HDF5 driver does not open this file")
-    attrs = h5py_attrs(path)
-    try:
-        top = gdal.OpenEx(path, gdal.OF_RASTER, allowed_drivers=["H5CORO"])
-    except RuntimeError:
-        pytest.skip("declined by this driver (a feature the core lacks)")
-    if top.RasterCount == 0:
-        compare_keys("file", ref["file"], top.GetMetadata() or {}, attrs)
-    # our subdataset names keep spaces that the built-in driver writes as '_'
-    names = {}
-    for k, v in (top.GetMetadata("SUBDATASETS") or {}).items():
-        if k.endswith("_NAME"):
-            p = v.rsplit(":", 1)[1]
-            names[p.replace(" ", "_")] = v
-    for dspath, r in ref.items():
-        if dspath == "file" or dspath not in names:
-            continue
-        try:
-            ds = gdal.Open(names[dspath])
-        except RuntimeError:
-            continue  # zero-sized: not a raster for this driver
-        obj = names[dspath].rsplit(":", 1)[1][1:]
-        ancestors = set()
-        p = obj
-        while p not in ("", "/"):
-            p = p.rsplit("/", 1)[0] or "/"
-            ancestors.add(p)
-
-        def other_group_attr(k):
-            # dataset level: the built-in driver walks the whole file for the
-            # attributes of every group; we give the root's and those of the
-            # groups above the dataset (no walk of the file on a subdataset
-            # open: many requests on a remote file)
-            return k in attrs and attrs[k].obj not in ancestors and attrs[k].is_group
-
-        compare_keys(dspath + " dataset", r["ds"], ds.GetMetadata() or {}, attrs, other_group_attr)
-        compare_keys(dspath + " band", r["band"], ds.GetRasterBand(1).GetMetadata() or {}, attrs)
+# metadata keys and values against the built-in driver: test_parity.py
 
 
 def test_metadata_keys_examples():

@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 
-def run_worker(worker, paths, crashed, env=None, timeout=1800):
+def run_worker(worker, paths, crashed, env=None, timeout=1800, args=()):
     """{path: record} from worker, which reads paths on stdin and prints
     "START\\tpath" then "DONE\\t<json record>" per file. A file on which the
     worker's process dies is tried once more in a fresh process (seen once
@@ -14,7 +14,7 @@ def run_worker(worker, paths, crashed, env=None, timeout=1800):
     record is crashed(path), with the worker's stderr and return code."""
     results, todo, tries = {}, list(paths), {}
     while todo:
-        p = subprocess.run([sys.executable, worker], input="\n".join(todo) + "\n", capture_output=True, text=True,
+        p = subprocess.run([sys.executable, worker, *args], input="\n".join(todo) + "\n", capture_output=True, text=True,
                            timeout=timeout, env=env)
         current = None
         for line in p.stdout.splitlines():
@@ -34,3 +34,13 @@ def run_worker(worker, paths, crashed, env=None, timeout=1800):
             break  # the worker gets nowhere
         todo = remaining
     return results
+
+
+def serve(describe):
+    """The worker's side: for each path on stdin, "START\tpath" then
+    "DONE\t<json of describe(path)>"."""
+    for line in sys.stdin:
+        path = line.rstrip("\n")
+        if path:
+            print("START\t" + path, flush=True)
+            print("DONE\t" + json.dumps(describe(path)), flush=True)

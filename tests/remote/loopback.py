@@ -13,7 +13,10 @@ One threaded HTTP/1.1 server (keep-alive) on 127.0.0.1:
 * IMDSv2: PUT /latest/api/token, then the role name and the credentials.
 * Faults ("fault proxy" mode): a queue of faults applied to the next data
   GETs: latency, reset, 503 SlowDown, 500, truncated body, changed ETag,
-  200 instead of 206, HTML error page, wrong Content-Range, hang.
+  200 instead of 206, HTML error page, wrong Content-Range, hang (no
+  response for 5 s), stall (half the body, then nothing for 5 s), trickle
+  (the body in 64 pieces, 5 ms apart), 403, 404, 301/307 redirects
+  (Location: the same URL; 301 with S3's PermanentRedirect body).
 """
 import hashlib
 import http.server
@@ -237,6 +240,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
             except OSError:
                 pass
             return
+        if fault == "403":
+            return self.send(403, xml_error("AccessDenied", "Access Denied"))
+        if fault == "404":
+            return self.send(404, xml_error("NoSuchKey", "The specified key does not exist."))
+        if fault in ("301", "307"):
+            loc = "http://%s%s" % (self.headers.get("Host"), self.path)
+            body = (xml_error("PermanentRedirect", "The bucket you are attempting to access must be addressed"
+                              " using the specified endpoint.") if fault == "301" else
+                    xml_error("TemporaryRedirect", "Please re-send this request to the specified temporary endpoint."))
+            return self.send(int(fault), body, {"Location": loc})
         if fault == "503":
             return self.send(503, xml_error("SlowDown", "Please reduce your request rate."))
         if fault == "500":
@@ -280,6 +293,29 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.flush()
             self.record(206)
             self.close_connection = True
+            return
+        if fault in ("stall", "trickle"):
+            self.send_response(206)
+            for k, v in common.items():
+                self.send_header(k, v)
+            self.send_header("Content-Range", cr)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.record(206)
+            try:
+                if fault == "stall":
+                    self.wfile.write(body[: len(body) // 2])
+                    self.wfile.flush()
+                    time.sleep(5)
+                    self.close_connection = True
+                    return
+                step = max(64, len(body) // 64)  # 64 pieces: a bounded test time
+                for i in range(0, len(body), step):
+                    self.wfile.write(body[i: i + step])
+                    self.wfile.flush()
+                    time.sleep(0.005)
+            except OSError:
+                self.close_connection = True
             return
         if fault == "long" and len(body) >= 1:
             body = body + b"\0" * 16

@@ -1,29 +1,17 @@
-"""Upload a directory to s3rver and compare h5coro over s3:// with local reads."""
+"""Compare h5coro over s3:// (s3rver, started and filled with data/ by
+s3rver_setup.sh, which sets the AWS_* variables) with local reads."""
 import argparse
 import json
 import os
 import subprocess
 import sys
 
-import boto3
-from botocore.config import Config
-
 ap = argparse.ArgumentParser()
 ap.add_argument("--h5coro", required=True)
-ap.add_argument("--port", type=int, required=True)
 ap.add_argument("dir")
 a = ap.parse_args()
 
-ep = "http://127.0.0.1:%d" % a.port
-s3 = boto3.client("s3", endpoint_url=ep, aws_access_key_id="S3RVER", aws_secret_access_key="S3RVER",
-                  region_name="us-east-1", config=Config(s3={"addressing_style": "path"}))
-s3.create_bucket(Bucket="data")
 files = sorted(f for f in os.listdir(a.dir) if f.endswith((".h5", ".nc")))
-for f in files:
-    s3.upload_file(os.path.join(a.dir, f), "data", f)
-
-env = dict(os.environ, AWS_S3_ENDPOINT="127.0.0.1:%d" % a.port, AWS_HTTPS="NO", AWS_VIRTUAL_HOSTING="NO",
-           AWS_ACCESS_KEY_ID="S3RVER", AWS_SECRET_ACCESS_KEY="S3RVER")
 
 
 def run(args, e=None):
@@ -31,10 +19,11 @@ def run(args, e=None):
     return p.returncode, p.stdout, p.stderr.decode(errors="replace")
 
 
+local_env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
 same = diff = 0
 for f in files:
     loc, url = os.path.join(a.dir, f), "s3://data/" + f
-    l1, l2 = run(["ls", loc, "-r", "--json"]), run(["ls", url, "-r", "--json"], env)
+    l1, l2 = run(["ls", loc, "-r", "--json"], local_env), run(["ls", url, "-r", "--json"])
     if l1[:2] != l2[:2]:
         print("DIFF listing %s: %s" % (f, l2[2].strip()))
         diff += 1
@@ -44,8 +33,8 @@ for f in files:
     for e in json.loads(l1[1]):
         if e.get("kind") != "dataset":
             continue
-        r1 = run(["read", loc, e["path"], "--format", "bin"])
-        r2 = run(["read", url, e["path"], "--format", "bin"], env)
+        r1 = run(["read", loc, e["path"], "--format", "bin"], local_env)
+        r2 = run(["read", url, e["path"], "--format", "bin"])
         if r1[:2] == r2[:2]:
             same += 1
         else:

@@ -1,25 +1,29 @@
 #!/usr/bin/env bash
-# Read data/ through a real S3 emulator (npm s3rver@3): install it (cached in
-# $S3RVER_PREFIX, default build/s3rver), start it on a free loopback port,
-# upload data/ with boto3, and compare every dataset read over s3:// with the
-# same read of the local file (s3rver_compare.py). Stops the server at exit.
-# Exit 77 (skipped) when s3rver cannot be installed.
+# Run a command against data/ in a real S3 emulator (npm s3rver):
+#   tests/remote/s3rver_setup.sh COMMAND [ARGS...]
+# Starts s3rver with scripts/s3rver.sh (the one place that installs and
+# starts it; cached in $H5C_S3RVER_PREFIX), uploads data/ into bucket "data"
+# with boto3, runs COMMAND with S3RVER_PORT and the AWS_* variables that
+# reach it (s3://data/FILE), and stops the server at exit. Exit 77
+# (skipped) when s3rver cannot be installed or started.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-prefix=${S3RVER_PREFIX:-$root/build/s3rver}
-h5coro=${H5CORO:-$root/build/h5coro}
-if [ ! -x "$prefix/node_modules/.bin/s3rver" ]; then
-  mkdir -p "$prefix"
-  timeout 600 npm install --silent --no-audit --no-fund --prefix "$prefix" s3rver@3 >&2 || exit 77
-fi
-port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 work=$(mktemp -d)
-"$prefix/node_modules/.bin/s3rver" --address 127.0.0.1 --port "$port" --directory "$work" --silent &
-pid=$!
-trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 100); do
-  (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break
-  sleep 0.1
-done
-timeout 900 /usr/bin/python3 "$here/s3rver_compare.py" --h5coro "$h5coro" --port "$port" "$root/data"
+pid=""
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
+pid=$(timeout 600 "$root/scripts/s3rver.sh" "$work/store" "$work/port" data) || exit 77
+port=$(cat "$work/port")
+export S3RVER_PORT=$port AWS_S3_ENDPOINT=127.0.0.1:$port AWS_HTTPS=NO AWS_VIRTUAL_HOSTING=NO \
+       AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_REGION=us-east-1
+/usr/bin/python3 - "$port" "$root/data" <<'PY'
+import os, sys, boto3
+from botocore.config import Config
+s3 = boto3.client("s3", endpoint_url="http://127.0.0.1:%s" % sys.argv[1], aws_access_key_id="S3RVER",
+                  aws_secret_access_key="S3RVER", region_name="us-east-1",
+                  config=Config(s3={"addressing_style": "path"}))
+for f in sorted(os.listdir(sys.argv[2])):
+    if f.endswith((".h5", ".nc", ".he5")):
+        s3.upload_file(os.path.join(sys.argv[2], f), "data", f)
+PY
+"$@"

@@ -206,7 +206,7 @@ RETRY_ENV = {"GDAL_HTTP_RETRY_DELAY": "0.01", "GDAL_HTTP_TIMEOUT": "2"}
 
 
 @pytest.mark.parametrize("fault", ["503", "500", "reset", "truncate", "html", "html502", "badrange", "200",
-                                   "latency:0.3", "long", "hang"])
+                                   "latency:0.3", "long", "hang", "stall", "trickle"])
 def test_fault_retried_same_data(srv, tmp_path, fault):
     f = "chunk_index_v110.h5"
     env = key_env(srv, tmp_path, **RETRY_ENV)
@@ -221,7 +221,7 @@ def test_fault_retried_same_data(srv, tmp_path, fault):
         assert out == want
         assert time.time() - t0 < 30
         retried = re.findall(r"retries=(\d+)", err)
-        expect = len([p for p in pattern if p]) if fault not in ("200", "latency:0.3") else 0
+        expect = len([p for p in pattern if p]) if fault not in ("200", "latency:0.3", "trickle") else 0
         assert max(int(r) for r in retried) == expect, err
     srv.state.faults[:] = [None, fault, fault]
     assert_same_reads("s3://data/" + f, f, env)
@@ -251,3 +251,47 @@ def test_weak_etag_sends_no_if_match(srv, tmp_path):
     env = key_env(srv, tmp_path)
     assert listing("s3://data/" + SMALL, env) == listing(local(SMALL))
     assert not any("if-match" in r["headers"] for r in srv.state.log)
+
+
+@pytest.mark.parametrize("fault,code", [("403", "AccessDenied"), ("404", "NoSuchKey"), ("301", "PermanentRedirect"),
+                                        ("307", "TemporaryRedirect")])
+def test_fault_not_retried_clear_error(srv, tmp_path, fault, code):
+    """403, 404 and a redirect of a signed request (the signature is bound to
+    the host: following it cannot be right) end the read at once with the
+    server's code; no retry, no partial output."""
+    env = key_env(srv, tmp_path, **RETRY_ENV)
+    for pattern in ([fault], [None, fault]):
+        srv.state.faults[:] = pattern
+        srv.state.log.clear()
+        rc, out, err = run(["read", "s3://data/large_chunked_f4.h5", "/field", "--format", "bin",
+                            "--speculative", "4096"], env)
+        assert rc == 1 and out == b"", err
+        assert ("HTTP %s %s" % (fault, code)) in err, err
+        assert "retries" not in err
+        assert len(signed_requests(srv)) == len(pattern)
+
+
+@pytest.mark.parametrize("fault", ["301", "307"])
+def test_redirect_followed_over_plain_http(srv, tmp_path, fault):
+    """An unsigned http(s):// read follows 301/307 (libcurl, at most 5) and
+    gets the same bytes."""
+    url = "/vsicurl/http://127.0.0.1:%d/public/%s" % (srv.port, SMALL)
+    env = base_env(srv, tmp_path, **RETRY_ENV)
+    srv.state.faults[:] = [fault, None, fault]
+    assert_same_reads(url, SMALL, env, ["/chunked_gzip_f4"])
+    assert [r["status"] for r in srv.state.log].count(int(fault)) >= 1
+
+
+def test_connection_refused_bounded(srv, tmp_path):
+    """No server on the port: bounded retries with back-off, then an error
+    naming the cause."""
+    s = __import__("socket").socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    env = key_env(srv, tmp_path, AWS_S3_ENDPOINT="127.0.0.1:%d" % port, GDAL_HTTP_MAX_RETRY="3",
+                  GDAL_HTTP_RETRY_DELAY="0.05")
+    t0 = time.time()
+    rc, out, err = run(["ls", "s3://data/" + SMALL], env)
+    assert rc == 1 and "connect" in err.lower() and "after 3 retries" in err, err
+    assert time.time() - t0 < 20

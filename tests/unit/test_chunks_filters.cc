@@ -622,7 +622,7 @@ TEST(FiltersPipeline, UnsupportedFiltersNamed)
 {
     h5c_pipeline pl{};
     pl.n = 2;
-    pl.f[0].id = 32000;  // lzf, optional: still refused
+    pl.f[0].id = 32008;  // bitshuffle (no decoder), optional: still refused
     pl.f[0].flags = 1;
     pl.f[1].id = 1;
     uint8_t *out = nullptr;
@@ -630,14 +630,14 @@ TEST(FiltersPipeline, UnsupportedFiltersNamed)
     EXPECT_EQ(-1, h5c_filters_decode(&pl, 0, dup(kZlibStream, sizeof kZlibStream), sizeof kZlibStream, 1240, &out,
                                      &err));
     EXPECT_EQ(H5C_ERR_UNSUPPORTED, err.code);
-    EXPECT_TRUE(has(err.msg, "unsupported: filter 32000 (lzf)")) << err.msg;
+    EXPECT_TRUE(has(err.msg, "unsupported: filter 32008 (bitshuffle)")) << err.msg;
     EXPECT_EQ(nullptr, out);
 
-    pl.f[0].id = 4;  // szip
+    pl.f[0].id = 40000;  // an id nobody registered
     h5c_err_clear(&err);
     EXPECT_EQ(-1, h5c_filters_decode(&pl, 0, dup(kZlibStream, sizeof kZlibStream), sizeof kZlibStream, 1240, &out,
                                      &err));
-    EXPECT_TRUE(has(err.msg, "unsupported: filter 4 (szip)")) << err.msg;
+    EXPECT_TRUE(has(err.msg, "unsupported: filter 40000 (unknown)")) << err.msg;
 
     // skipped for this chunk: fine
     h5c_err_clear(&err);

@@ -234,10 +234,18 @@ TEST(ConvertFloat, IeeeLayoutsStayPlainCopies)
 
 TEST(ConvertFloat, OtherSizesUnsupported)
 {
-    for (unsigned size : {10u, 12u, 16u}) {
+    for (unsigned size : {10u, 12u, 16u}) {  // x87 extended: read as long double (zero here)
         Converter c;
-        h5c_dtype t = float_type({size, false, 79, 64, 15, 0, 64, 16383, 0, 0, 80});
-        uint8_t src[16] = {0}, dst[16];
+        h5c_dtype t = float_type({size, false, 79, 64, 15, 0, 64, 16383, 1, 0, 80});
+        uint8_t src[16] = {0};
+        long double dst = 1.0L;
+        EXPECT_EQ(h5c_convert(&c.f, &t, src, reinterpret_cast<uint8_t *>(&dst), 1, &c.e), 0) << c.e.msg;
+        EXPECT_EQ(dst, 0.0L);
+    }
+    {
+        Converter c;  // 3 bytes: no such float
+        h5c_dtype t = float_type({3, false, 23, 16, 7, 0, 16, 63, 2, 0, 24});
+        uint8_t src[4] = {0}, dst[4];
         EXPECT_EQ(h5c_convert(&c.f, &t, src, dst, 1, &c.e), -1);
         EXPECT_EQ(c.e.code, H5C_ERR_UNSUPPORTED);
         EXPECT_NE(std::string(c.e.msg).find("floating point"), std::string::npos) << c.e.msg;
@@ -273,3 +281,73 @@ TEST(ConvertFloat, BadLayouts)
 }
 
 }  // namespace
+
+// Fixed strings: the values h5py 3.7 (libhdf5 1.10.8) returns for the same
+// bytes (data/strings_pad.h5 and a scratch file written with H5Tset_strpad):
+// space padding removed, embedded NULs kept; null-terminated values cut at
+// the first NUL; null-padded values as stored.
+namespace {
+std::string fixed_str(unsigned pad, const std::string &bytes)
+{
+    h5c_dtype t;
+    std::memset(&t, 0, sizeof t);
+    t.cls = H5C_STRING;
+    t.size = unsigned(bytes.size());
+    t.pad = uint8_t(pad);
+    std::string out(bytes.size(), 'x');
+    h5c_error e{};
+    EXPECT_EQ(h5c_convert(nullptr, &t, reinterpret_cast<const uint8_t *>(bytes.data()),
+                          reinterpret_cast<uint8_t *>(&out[0]), 1, &e), 0) << e.msg;
+    return out;
+}
+}  // namespace
+
+TEST(ConvertString, SpacePadLosesTrailingSpacesOnly)
+{
+    EXPECT_EQ(fixed_str(2, "abc   "), std::string("abc\0\0\0", 6));
+    EXPECT_EQ(fixed_str(2, std::string("a \0   ", 6)), std::string("a \0\0\0\0", 6));
+    EXPECT_EQ(fixed_str(2, std::string("ab   \0", 6)), std::string("ab   \0", 6));
+    EXPECT_EQ(fixed_str(2, "      "), std::string(6, '\0'));
+}
+
+TEST(ConvertString, NullTermStopsAtFirstNul)
+{
+    EXPECT_EQ(fixed_str(0, std::string("ab\0cdefg", 8)), std::string("ab\0\0\0\0\0\0", 8));
+    EXPECT_EQ(fixed_str(0, "abcdefgh"), "abcdefgh");
+}
+
+TEST(ConvertString, NullPadIsKept)
+{
+    EXPECT_EQ(fixed_str(1, std::string("ab\0cd\0\0\0", 8)), std::string("ab\0cd\0\0\0", 8));
+}
+
+// x87 extended in 10 bytes: 1.0 is sign 0, exponent 16383, mantissa 1<<63.
+TEST(ConvertFloat, X87TenBytesToLongDouble)
+{
+    Layout l{10, false, 79, 64, 15, 0, 64, 16383, 1, 0, 80};
+    h5c_dtype t = float_type(l);
+    uint8_t src[20] = {0};
+    src[7] = 0x80;
+    src[8] = 0xff;
+    src[9] = 0x3f;            // 1.0
+    src[10 + 7] = 0xc0;
+    src[10 + 8] = 0x00;
+    src[10 + 9] = 0xc0;       // -3.0: exponent 16384, mantissa 1.1b
+    long double out[2];
+    h5c_error e{};
+    ASSERT_EQ(h5c_convert(nullptr, &t, src, reinterpret_cast<uint8_t *>(out), 2, &e), 0) << e.msg;
+    EXPECT_EQ(out[0], 1.0L);
+    EXPECT_EQ(out[1], -3.0L);
+    EXPECT_EQ(h5c_dtype_mem_size(&t), sizeof(long double));
+}
+
+TEST(ConvertFloat, QuadPrecisionUnsupported)
+{
+    Layout l{16, false, 127, 112, 15, 0, 112, 16383, 2, 0, 128};
+    h5c_dtype t = float_type(l);
+    uint8_t src[16] = {0};
+    long double out;
+    h5c_error e{};
+    EXPECT_NE(h5c_convert(nullptr, &t, src, reinterpret_cast<uint8_t *>(&out), 1, &e), 0);
+    EXPECT_EQ(e.code, H5C_ERR_UNSUPPORTED);
+}

@@ -750,3 +750,23 @@ TEST(Links, SoftLinkCyclesEndInAnError)
 }
 
 }  // namespace
+
+// The group index's binary search finds names by exact bytes: a name that is
+// a prefix of another, or longer than every name, is told apart (strcmp order).
+TEST(GroupIndex, FindsExactNamesOnly)
+{
+    char a[] = "a", ab[] = "ab", abc[] = "abc", b[] = "b", z[] = "z";
+    h5c_link v[5] = {};
+    char *names[5] = {a, ab, abc, b, z};
+    for (int i = 0; i < 5; i++) v[i].name = names[i], v[i].addr = (uint64_t)i;
+    for (int i = 0; i < 5; i++) {
+        const h5c_link *l = h5c_group_find(v, 5, names[i], strlen(names[i]));
+        ASSERT_NE(nullptr, l) << names[i];
+        EXPECT_EQ((uint64_t)i, l->addr);
+    }
+    EXPECT_EQ(nullptr, h5c_group_find(v, 5, "abcd", 4));
+    EXPECT_EQ(nullptr, h5c_group_find(v, 5, "aa", 2));
+    EXPECT_EQ(nullptr, h5c_group_find(v, 5, "", 0));
+    EXPECT_EQ(nullptr, h5c_group_find(v, 0, "a", 1));
+    EXPECT_NE(nullptr, h5c_group_find(v, 5, "abX", 2));  // only nlen bytes count
+}

@@ -1046,3 +1046,111 @@ TEST(Dense, Malformed)
 }
 
 }  // namespace
+
+// ---- region references (format/region_ref.c) --------------------------------
+
+// A collection at 16 whose object 1 is a region reference body: target
+// address 800, then the serialized selection `sel`.
+Bytes regref_heap(const Bytes &sel)
+{
+    Buf obj;
+    obj.u64(800).raw(sel);
+    size_t padded = (obj.pos() + 7) / 8 * 8;
+    uint64_t coll = 16 + 16 + padded + 16 + 16;
+    Buf b;
+    b.zeros(16);
+    b.str("GCOL").u8(1).zeros(3).u64(coll);
+    b.u16(1).u16(1).u32(0).u64(obj.pos()).raw(obj.b).pad_to(16 + 16 + 16 + padded);
+    b.u16(0).u16(0).u32(0).u64(coll - (b.pos() - 16));
+    b.pad_to(16 + coll);
+    return b.b;
+}
+
+std::string regref_text(MemFile &m, int *rc)
+{
+    uint8_t ref[12];
+    for (int i = 0; i < 8; i++) ref[i] = uint8_t(i == 0 ? 16 : 0);  // collection at 16
+    ref[8] = 1, ref[9] = ref[10] = ref[11] = 0;                     // object 1
+    h5c_regref r{};
+    *rc = h5c_regref_decode(&m.f, ref, &r, &m.err);
+    std::string s = r.selection ? r.selection : "";
+    if (*rc == 0) {
+        EXPECT_EQ(r.addr, 800u);
+    }
+    free(r.selection);
+    return s;
+}
+
+TEST(RegionRef, HyperslabVersion1Blocks)
+{
+    // type 2, version 1, reserved, length, rank 2, one block (2,2)-(7,7):
+    // the first value of data/tattrreg.h5's Attribute1 as h5py lists it
+    Buf sel;
+    sel.u32(2).u32(1).u32(0).u32(24).u32(2).u32(1).u32(2).u32(2).u32(7).u32(7);
+    MemFile m(regref_heap(sel.b));
+    int rc;
+    EXPECT_EQ(regref_text(m, &rc), "{\"type\":\"hyperslab\",\"blocks\":[[[2,2],[7,7]]]}");
+    EXPECT_EQ(rc, 0) << m.err.msg;
+}
+
+TEST(RegionRef, RegularHyperslabListedBlockByBlock)
+{
+    // version 2, regular: start 1, stride 3, count 2, block 2 (rank 1)
+    Buf sel;
+    sel.u32(2).u32(2).u8(1).u32(36).u32(1).u64(1).u64(3).u64(2).u64(2);
+    MemFile m(regref_heap(sel.b));
+    int rc;
+    EXPECT_EQ(regref_text(m, &rc), "{\"type\":\"hyperslab\",\"blocks\":[[[1],[2]],[[4],[5]]]}");
+    EXPECT_EQ(rc, 0) << m.err.msg;
+}
+
+TEST(RegionRef, PointsAndAll)
+{
+    Buf pts;
+    pts.u32(1).u32(1).u32(0).u32(16).u32(1).u32(2).u32(6).u32(9);
+    MemFile m(regref_heap(pts.b));
+    int rc;
+    EXPECT_EQ(regref_text(m, &rc), "{\"type\":\"points\",\"points\":[[6],[9]]}");
+    EXPECT_EQ(rc, 0) << m.err.msg;
+    Buf all;
+    all.u32(3).u32(1).u32(0).u32(0);
+    MemFile m2(regref_heap(all.b));
+    EXPECT_EQ(regref_text(m2, &rc), "{\"type\":\"all\"}");
+}
+
+TEST(RegionRef, TruncatedAndMalformed)
+{
+    int rc;
+    Buf many;  // claims 1000 points, holds one
+    many.u32(1).u32(1).u32(0).u32(16).u32(1).u32(1000).u32(6);
+    MemFile m(regref_heap(many.b));
+    regref_text(m, &rc);
+    EXPECT_EQ(rc, -1);
+    EXPECT_EQ(m.err.code, H5C_ERR_FORMAT) << m.err.msg;
+    Buf cut;  // selection cut after its type
+    cut.u32(2);
+    MemFile m2(regref_heap(cut.b));
+    regref_text(m2, &rc);
+    EXPECT_EQ(rc, -1);
+    Buf rank;  // rank above the maximum
+    rank.u32(2).u32(1).u32(0).u32(0).u32(99).u32(0);
+    MemFile m3(regref_heap(rank.b));
+    regref_text(m3, &rc);
+    EXPECT_EQ(rc, -1);
+    Buf huge;  // a regular hyperslab of 2^40 blocks is refused, not listed
+    huge.u32(2).u32(2).u8(1).u32(0).u32(2).u64(0).u64(1).u64(1u << 20).u64(1).u64(0).u64(1).u64(1u << 20).u64(1);
+    MemFile m4(regref_heap(huge.b));
+    regref_text(m4, &rc);
+    EXPECT_EQ(rc, -1);
+    EXPECT_EQ(m4.err.code, H5C_ERR_LIMIT) << m4.err.msg;
+}
+
+TEST(RegionRef, NullReference)
+{
+    MemFile m(regref_heap({}));
+    uint8_t ref[12] = {0};
+    h5c_regref r{1, nullptr};
+    EXPECT_EQ(h5c_regref_decode(&m.f, ref, &r, &m.err), 0);
+    EXPECT_EQ(r.addr, 0u);
+    EXPECT_EQ(r.selection, nullptr);
+}

@@ -5,6 +5,7 @@
 #include <string>
 
 extern "C" {
+#include "h5coro.h"
 #include "io/io.h"
 }
 #include "io/s3_url.h"
@@ -31,6 +32,11 @@ TEST(RemoteUrl, Recognised)
     EXPECT_TRUE(h5c_io_is_remote("/vsicurl/https://h/x.h5"));
     EXPECT_FALSE(h5c_io_is_remote("/tmp/x.h5"));
     EXPECT_FALSE(h5c_io_is_remote("data/s3://x"));
+    // the public test (h5coro.h) the GDAL driver uses agrees
+    EXPECT_TRUE(h5c_is_remote_path("/vsis3/b/k.h5"));
+    EXPECT_TRUE(h5c_is_remote_path("HTTPS://h/x.h5"));
+    EXPECT_FALSE(h5c_is_remote_path("/vsimem/x.h5"));
+    EXPECT_FALSE(h5c_is_remote_path(nullptr));
 }
 
 TEST(RemoteUrl, S3Addressing)
