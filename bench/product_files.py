@@ -63,11 +63,18 @@ def write_p1(path, paged=False):
     os.replace(path + ".tmp", path)
 
 
-def write_p2(path, paged=False):
+def grid_values():
+    """The 4096x4096 float32 surface of B2 and P2: smooth plus noise, so it
+    compresses about as real elevation data does."""
     import numpy as np
     rng = np.random.default_rng(42)
     y, x = np.mgrid[0:4096, 0:4096].astype(np.float32)
-    data = (np.sin(x / 300.0) * np.cos(y / 200.0) * 100.0 + rng.normal(0, 0.5, (4096, 4096))).astype(np.float32)
+    return (np.sin(x / 300.0) * np.cos(y / 200.0) * 100.0 + rng.normal(0, 0.5, (4096, 4096))).astype(np.float32)
+
+
+def write_p2(path, paged=False):
+    import numpy as np
+    data = grid_values()
     with _open(path + ".tmp", paged) as f:
         f.create_group("metadata/processing").attrs["software"] = "bench"
         g = f.require_group("science/grids")

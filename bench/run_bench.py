@@ -69,10 +69,8 @@ def make_b1(path):
 
 def make_b2(path):
     import h5py
-    import numpy as np
-    rng = np.random.default_rng(42)
-    y, x = np.mgrid[0:4096, 0:4096].astype(np.float32)
-    data = (np.sin(x / 300.0) * np.cos(y / 200.0) * 100.0 + rng.normal(0, 0.5, (4096, 4096))).astype(np.float32)
+    from product_files import grid_values
+    data = grid_values()
     with h5py.File(path + ".tmp", "w") as f:
         f.create_dataset("data", data=data, chunks=(256, 256), shuffle=True, compression="gzip",
                          compression_opts=4)

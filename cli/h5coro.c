@@ -1207,7 +1207,8 @@ static int cmd_read(const read_opts *o, const char *const *paths, int npaths)
     uint64_t decoded = 0;
     for (int i = 0; items && i < npaths; i++) decoded += items[i].len;
     for (int i = 0; items && i < npaths; i++) {
-        if (items[i].buf && hv_has_vlen(items[i].info.type)) h5c_free_vlen(items[i].info.type, items[i].buf, (size_t)items[i].nelem);
+        /* vlen data and region reference selections; no-op for fixed types */
+        if (items[i].buf) h5c_free_vlen(items[i].info.type, items[i].buf, (size_t)items[i].nelem);
         free(items[i].buf);
         h5c_dataset_close(items[i].d);
     }

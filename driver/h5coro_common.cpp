@@ -482,6 +482,25 @@ static std::string FixedString(const h5c_dtype *t, const uint8_t *p)
     return s;
 }
 
+/* The built-in driver prints a fixed-string attribute as its stored bytes
+ * read as one C string (all elements, padding included, up to the first
+ * NUL). The core hands space-padded strings out without their padding, so
+ * put it back: each element's value, then spaces to its stored size. */
+static std::string StoredStringText(const h5c_dtype *t, const uint8_t *p, uint64_t nelem, size_t es)
+{
+    std::string raw(reinterpret_cast<const char *>(p), static_cast<size_t>(nelem) * es);
+    if (t->pad == 2)
+        for (uint64_t k = 0; k < nelem; k++)
+        {
+            size_t at = static_cast<size_t>(k) * es, end = es;
+            while (end > 0 && raw[at + end - 1] == '\0')
+                end--;
+            for (size_t j = end; j < es; j++)
+                raw[at + j] = ' ';
+        }
+    return raw.substr(0, strnlen(raw.c_str(), raw.size()));
+}
+
 struct AttrCtx
 {
     std::vector<Attr> *out;
@@ -557,10 +576,7 @@ static int AttrCb(const h5c_attr *a, void *ud)
             x.strs.push_back(s);
         }
         if (t->cls == H5C_STRING)
-        {
-            const char *raw = reinterpret_cast<const char *>(p);
-            x.gdal_text.assign(raw, strnlen(raw, static_cast<size_t>(a->nelem) * es));
-        }
+            x.gdal_text = StoredStringText(t, p, a->nelem, es);
         if (x.strs.size() == 1)
             x.text = x.strs[0];
         else

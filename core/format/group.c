@@ -79,28 +79,22 @@ void h5c_links_free(h5c_link *links, size_t n)
     free(links);
 }
 
-/* Look `name` up among the links of the group at `addr` (a copy in out). */
-static int find_link(h5c_file *f, uint64_t addr, const char *name, size_t nlen, h5c_link *out, h5c_error *err)
+/* Look `name` up among the links of the group at `addr`; the link found
+ * belongs to the file's group index (valid until h5c_close). */
+static int find_link(h5c_file *f, uint64_t addr, const char *name, size_t nlen, const h5c_link **out,
+                     h5c_error *err)
 {
     const h5c_link *links;
     size_t n;
     if (h5c_group_index(f, addr, NULL, &links, &n, err) != 0) return -1;
-    const h5c_link *l = h5c_group_find(links, n, name, nlen);
-    if (!l) return h5c_fail(err, H5C_ERR_NOT_FOUND, "no object named '%.*s'", (int)nlen, name);
-    *out = *l;
-    out->name = strdup(l->name);
-    out->target = l->target ? strdup(l->target) : NULL;
-    out->target_file = l->target_file ? strdup(l->target_file) : NULL;
-    if (!out->name || (l->target && !out->target) || (l->target_file && !out->target_file)) {
-        h5c_link_free(out);
-        return H5C_NOMEM(err);
-    }
+    *out = h5c_group_find(links, n, name, nlen);
+    if (!*out) return h5c_fail(err, H5C_ERR_NOT_FOUND, "no object named '%.*s'", (int)nlen, name);
     return 0;
 }
 
 static int resolve_from(h5c_file *f, uint64_t start, const char *path, int *hops, uint64_t *addr, h5c_error *err);
 
-static int follow(h5c_file *f, uint64_t group, h5c_link *l, int *hops, uint64_t *addr, h5c_error *err)
+static int follow(h5c_file *f, uint64_t group, const h5c_link *l, int *hops, uint64_t *addr, h5c_error *err)
 {
     if (l->type == 0) {
         *addr = l->addr;
@@ -125,11 +119,8 @@ static int resolve_from(h5c_file *f, uint64_t start, const char *path, int *hops
         const char *e = strchr(p, '/');
         size_t len = e ? (size_t)(e - p) : strlen(p);
         if (!(len == 1 && p[0] == '.')) {
-            h5c_link l;
-            if (find_link(f, cur, p, len, &l, err) != 0) return -1;
-            int rc = follow(f, cur, &l, hops, &cur, err);
-            h5c_link_free(&l);
-            if (rc != 0) return -1;
+            const h5c_link *l;
+            if (find_link(f, cur, p, len, &l, err) != 0 || follow(f, cur, l, hops, &cur, err) != 0) return -1;
         }
         p += len;
     }

@@ -1,5 +1,6 @@
 /* listing.c - h5c_list: walk a group's members, optionally recursively. */
 #include "format.h"
+#include "../util/parallel.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -136,7 +137,7 @@ static int list_group(lister *ls, const h5c_ohdr *oh, const char *base, int dept
 typedef struct warm_level {
     h5c_file *f;
     const uint64_t *addrs;
-    size_t n, next;
+    size_t n;
     int links;                /* also resolve the links of groups */
     pthread_mutex_t lock;
     uint64_t *kids;
@@ -172,14 +173,10 @@ static void warm_one(warm_level *w, uint64_t addr)
     h5c_ohdr_free(&oh);
 }
 
-static void *warm_worker(void *arg)
+static void warm_item(size_t i, void *ud)
 {
-    warm_level *w = arg;
-    for (;;) {
-        size_t i = __atomic_fetch_add(&w->next, 1, __ATOMIC_RELAXED);
-        if (i >= w->n) return NULL;
-        warm_one(w, w->addrs[i]);
-    }
+    warm_level *w = ud;
+    warm_one(w, w->addrs[i]);
 }
 
 static void warm_run(warm_level *w)
@@ -187,12 +184,7 @@ static void warm_run(warm_level *w)
     /* the level's headers in one batch; the threads then parse from memory
      * and fetch only what lies elsewhere (continuations, group indexes) */
     h5c_meta_prefetch(w->f, w->addrs, w->n, WARM_SPAN);
-    pthread_t tids[WARM_THREADS];
-    int started = 0;
-    for (size_t i = 1; i < w->n && i < WARM_THREADS; i++)
-        if (pthread_create(&tids[started], NULL, warm_worker, w) == 0) started++;
-    warm_worker(w);
-    for (int i = 0; i < started; i++) pthread_join(tids[i], NULL);
+    h5c_parallel_for(w->n, WARM_THREADS, warm_item, w);
 }
 
 static void warm_cache(h5c_file *f, uint64_t group, int recursive)
@@ -205,7 +197,7 @@ static void warm_cache(h5c_file *f, uint64_t group, int recursive)
     if (!level || set_add(&seen, group) < 0) n = 0;
     if (level) level[0] = group;
     for (int depth = 0; n && depth <= (recursive ? MAX_LIST_DEPTH : 1); depth++) {
-        warm_level w = {f, level, n, 0, recursive || depth == 0, PTHREAD_MUTEX_INITIALIZER, NULL, 0, 0};
+        warm_level w = {f, level, n, recursive || depth == 0, PTHREAD_MUTEX_INITIALIZER, NULL, 0, 0};
         warm_run(&w);
         n = 0;
         for (size_t i = 0; i < w.nkids; i++) /* each object once: cycles end */

@@ -57,6 +57,17 @@ static void coords(strbuf *b, const uint64_t *c, uint32_t rank)
     sb_text(b, "]");
 }
 
+/* One hyperslab block as [[low corner],[high corner]], after a comma
+ * unless it is the first. */
+static void block_pair(strbuf *b, int first, const uint64_t *lo, const uint64_t *hi, uint32_t rank)
+{
+    sb_text(b, first ? "[" : ",[");
+    coords(b, lo, rank);
+    sb_text(b, ",");
+    coords(b, hi, rank);
+    sb_text(b, "]");
+}
+
 static int bad_sel(const char *why, uint64_t at, h5c_error *err)
 {
     return H5C_FMT(err, "region reference selection at 0x%llx: %s", (unsigned long long)at, why);
@@ -77,16 +88,12 @@ static int sel_v1_list(h5c_cur *c, int points, strbuf *b, uint64_t at, h5c_error
     for (uint32_t i = 0; i < n; i++) {
         uint64_t v[2 * H5C_MAX_RANK];
         for (uint32_t k = 0; k < rank * (points ? 1u : 2u); k++) v[k] = h5c_cur_u32(c);
-        if (i) sb_text(b, ",");
-        if (points) {
-            coords(b, v, rank);
-        } else {
-            sb_text(b, "[");
-            coords(b, v, rank);
-            sb_text(b, ",");
-            coords(b, v + rank, rank);
-            sb_text(b, "]");
+        if (!points) {
+            block_pair(b, i == 0, v, v + rank, rank);
+            continue;
         }
+        if (i) sb_text(b, ",");
+        coords(b, v, rank);
     }
     sb_text(b, "]}");
     return 0;
@@ -111,11 +118,7 @@ static int sel_v2_hyper(h5c_cur *c, strbuf *b, uint64_t at, h5c_error *err)
         for (uint64_t i = 0; i < n; i++) {
             uint64_t v[2 * H5C_MAX_RANK];
             for (uint32_t k = 0; k < 2 * rank; k++) v[k] = h5c_cur_uint(c, 8);
-            sb_text(b, i ? ",[" : "[");
-            coords(b, v, rank);
-            sb_text(b, ",");
-            coords(b, v + rank, rank);
-            sb_text(b, "]");
+            block_pair(b, i == 0, v, v + rank, rank);
         }
         sb_text(b, "]}");
         return 0;
@@ -142,11 +145,7 @@ static int sel_v2_hyper(h5c_cur *c, strbuf *b, uint64_t at, h5c_error *err)
             lo[k] = start[k] + idx[k] * stride[k];
             hi[k] = lo[k] + block[k] - 1;
         }
-        sb_text(b, i ? ",[" : "[");
-        coords(b, lo, rank);
-        sb_text(b, ",");
-        coords(b, hi, rank);
-        sb_text(b, "]");
+        block_pair(b, i == 0, lo, hi, rank);
         for (int k = (int)rank - 1; k >= 0; k--) {
             if (++idx[k] < count[k]) break;
             idx[k] = 0;

@@ -171,6 +171,13 @@ def same_array(a, b):
     return np.array_equal(a, b)
 
 
+# Datasets the built-in driver reads wrongly, so only h5py is compared.
+BUILTIN_NO_ORACLE = {
+    ("../shared/corpus/files/hdf5/tfilters.h5", "//nbit"): "an int32 of 15-bit precision (nbit filter): the built-in maps it to Byte "
+                                    "and reads bytes of it; h5py and we read int32",
+}
+
+
 @pytest.mark.parametrize("path", FILES, ids=[short(f) for f in FILES])
 def test_datasets_match_builtin(path):
     """Every dataset the built-in driver opens: same checksums, same arrays,
@@ -201,6 +208,12 @@ def test_datasets_match_builtin(path):
             continue
         assert ours1 is not None, dspath
         assert [ours1.RasterXSize, ours1.RasterYSize, ours1.RasterCount] == ref["size"], dspath
+        why = BUILTIN_NO_ORACLE.get((short(path), dspath))
+        if ref["digest"] is None or why:
+            # the built-in opened it but could not decode it (libhdf5 here has
+            # no lzf, lz4, ... filter), or decodes it wrongly: h5py is the oracle
+            assert same_array(gdal_array(ours1), h5py_array(path, dspath)), dspath
+            continue
         for b in range(1, ours1.RasterCount + 1):
             ob = ours1.GetRasterBand(b)
             assert ob.DataType == ref["types"][b - 1], dspath
@@ -424,21 +437,23 @@ def test_precedence():
     assert gdal.OpenEx(path, allowed_drivers=["HDF5"]).GetDriver().ShortName == "HDF5"
 
 
-def test_unsupported_falls_back_silently():
-    # LZF (filter 32000) is not decoded by the core: the file goes to the
-    # built-in driver, without an error
-    path = os.path.join(DATA, "filters_v110.h5")
+def test_unsupported_falls_back_silently(tmp_path):
+    # zfp (filter 32013, written here through Debian's hdf5plugin) has no
+    # decoder in the core: the file goes to the built-in driver, without an error
+    hdf5plugin = pytest.importorskip("hdf5plugin")
+    path = str(tmp_path / "zfp.h5")
+    with h5py.File(path, "w") as f:
+        f.create_dataset("grid", data=np.arange(64 * 64, dtype="f4").reshape(64, 64), chunks=(32, 32),
+                         **hdf5plugin.Zfp(rate=16))
+        f.create_dataset("other", data=np.zeros((8, 8), dtype="f4"))
     gdal.ErrorReset()
     ds = gdal.Open(path)
     assert ds is not None
     assert ds.GetDriver().ShortName != "H5CORO"
     assert gdal.GetLastErrorType() == gdal.CE_None
     # an explicit name reports the core's error
-    with h5py.File(path, "r") as f:
-        lzf = [k for k in f if isinstance(f[k], h5py.Dataset) and f[k].compression == "lzf"]
-    assert lzf
     with pytest.raises(RuntimeError, match="H5CORO"):
-        gdal.Open('H5CORO:"%s"://%s' % (path, lzf[0]))
+        gdal.Open('H5CORO:"%s"://grid' % path)
 
 
 def test_explicit_errors():

@@ -209,10 +209,14 @@ def test_s3_matrix(s3, builtin, path, tmp_path):
                 continue
             assert ours1 is not None, dspath
             assert [ours1.RasterXSize, ours1.RasterYSize, ours1.RasterCount] == info["size"], dspath
+            # the built-in opened it but could not decode it (libhdf5 here has no
+            # lzf, lz4, ... filter): its checksum is no oracle, h5py's values are
+            builtin_read = info.get("digest") is not None
             for b in range(1, ours1.RasterCount + 1):
                 ob, lb = ours1.GetRasterBand(b), local1.GetRasterBand(b)
                 assert ob.DataType == info["types"][b - 1], dspath
-                assert ob.Checksum() == info["checksums"][b - 1], (dspath, b)
+                if builtin_read:
+                    assert ob.Checksum() == info["checksums"][b - 1], (dspath, b)
                 assert same_value(ob.GetNoDataValue(), lb.GetNoDataValue()), dspath
                 assert (ob.GetScale(), ob.GetOffset(), ob.GetUnitType()) == \
                     (lb.GetScale(), lb.GetOffset(), lb.GetUnitType()), dspath
@@ -221,6 +225,9 @@ def test_s3_matrix(s3, builtin, path, tmp_path):
             check_same_georef(ours1, local1)
             assert ours1.GetMetadata() == local1.GetMetadata(), dspath
             assert ours1.GetMetadata("GEOLOCATION") == local1.GetMetadata("GEOLOCATION"), dspath
+            if not builtin_read:
+                ours1 = local1 = None
+                continue
             # gdal_translate to GeoTIFF: the built-in driver's local output
             tif = str(tmp_path / "ours.tif")
             reftif = str(tmp_path / "ref.tif")
@@ -257,8 +264,8 @@ def test_s3_gdalinfo_checksum(s3, builtin, path):
     """The gdalinfo command over /vsis3/ (first dataset of each file that
     both drivers open): the built-in driver's local checksums, core backend."""
     for _, dspath, info in datasets(path, builtin[path]):
-        if open_with(sub_name(path, dspath), "H5CORO") is None:
-            continue
+        if open_with(sub_name(path, dspath), "H5CORO") is None or info.get("digest") is None:
+            continue  # we decline it, or the built-in cannot decode it (no oracle)
         p, sums = gdalinfo_checksums(s3, sub_name(remote(path), dspath))
         assert p.returncode == 0, p.stderr[-2000:]
         assert "Driver: H5CORO/" in p.stdout

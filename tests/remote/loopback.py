@@ -90,6 +90,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
+    def partial_head(self, headers, content_range, length):
+        """The head of a 206 whose body the caller then writes (or cuts
+        short, or stalls in): the faults that break a body mid-way."""
+        self.send_response(206)
+        for k, v in headers.items():
+            self.send_header(k, v)
+        self.send_header("Content-Range", content_range)
+        self.send_header("Content-Length", str(length))
+        self.end_headers()
+        self.record(206)
+
     def record(self, status):
         with self.st.lock:
             self.st.log.append({"method": self.command, "path": self.path,
@@ -283,25 +294,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if fault == "badtotal":
             cr = "bytes %d-%d/%d" % (a, b, size + 1)
         if fault == "truncate" and len(body) > 1:
-            self.send_response(206)
-            for k, v in common.items():
-                self.send_header(k, v)
-            self.send_header("Content-Range", cr)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
+            self.partial_head(common, cr, len(body))
             self.wfile.write(body[: len(body) // 2])
             self.wfile.flush()
-            self.record(206)
             self.close_connection = True
             return
         if fault in ("stall", "trickle"):
-            self.send_response(206)
-            for k, v in common.items():
-                self.send_header(k, v)
-            self.send_header("Content-Range", cr)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.record(206)
+            self.partial_head(common, cr, len(body))
             try:
                 if fault == "stall":
                     self.wfile.write(body[: len(body) // 2])
