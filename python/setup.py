@@ -39,19 +39,36 @@ lib = os.environ.get("H5C_LIBRARY")
 os.chdir(HERE)
 sources = ["src/h5coro_c_core.c"]
 extra_objects = []
+defines = [("_GNU_SOURCE", None)]
+libraries = ["deflate", "curl", "crypto", "pthread", "m"]
+# optional filter libraries: header present -> decoder compiled in
+OPTIONAL = [("SZIP", "sz", "szlib.h"), ("BZIP2", "bz2", "bzlib.h"), ("LZ4", "lz4", "lz4.h"),
+            ("ZSTD", "zstd", "zstd.h"), ("BLOSC", "blosc", "blosc.h")]
+
+
+def have_header(name):
+    return any(os.path.exists(os.path.join(d, name))
+               for d in ("/usr/include", "/usr/local/include"))
+
+
 if lib:
-    extra_objects = [lib]
+    # CMake already chose the filters: link what it linked (full paths)
+    extra_objects = [lib] + [p for p in os.environ.get("H5C_LINK_LIBS", "").split(";") if p]
 else:
     sources += core_sources()
+    for name, libname, header in OPTIONAL:
+        if os.environ.get("H5C_%s" % name, "ON") != "OFF" and have_header(header):
+            defines.append(("H5C_HAVE_%s" % name, None))
+            libraries.append(libname)
 
 ext = Extension(
     "h5coro_c._core",
     sources=sources,
     include_dirs=[os.path.join(CORE, "include"), CORE],
-    define_macros=[("_GNU_SOURCE", None)],
+    define_macros=defines,
     extra_compile_args=["-std=c11", "-fvisibility=hidden", "-Wall", "-Wextra", "-Wno-missing-field-initializers"],
     extra_objects=extra_objects,
-    libraries=["deflate", "curl", "crypto", "pthread"],
+    libraries=libraries,
 )
 
 setup(

@@ -78,13 +78,38 @@ def values_to_array(desc, value, shape, decode=False):
     """Array of `shape` from raw bytes (plain types) or a list (vlen)."""
     if isinstance(value, list):
         return vlen_to_array(desc, value, shape, decode)
-    if desc[0] == STRING and desc[5][0] == 2:
-        return strip_spacepad(np.ndarray(tuple(shape), dtype=to_dtype(desc), buffer=value))
     # np.ndarray (not frombuffer) so a subarray dtype adds its dims
-    return np.ndarray(tuple(shape), dtype=to_dtype(desc), buffer=value).copy()
+    arr = np.ndarray(tuple(shape), dtype=to_dtype(desc), buffer=value).copy()
+    return strip_spacepad(arr, desc) if has_spacepad(desc) else arr
 
 
-def strip_spacepad(arr):
-    """Space-padded strings read as HDF5's library gives them (h5py):
-    trailing spaces dropped."""
-    return np.char.rstrip(arr, b" ").astype(arr.dtype)
+def has_spacepad(desc):
+    cls, extra = desc[0], desc[5]
+    if cls == STRING:
+        return extra[0] in (0, 2)          # nullterm or spacepad
+    if cls == COMPOUND:
+        return any(has_spacepad(m[2]) for m in extra)
+    if cls == ARRAY:
+        return has_spacepad(extra[1])
+    return False
+
+
+def strip_spacepad(arr, desc):
+    """Fixed strings as HDF5's library converts them for h5py: space-padded
+    lose trailing spaces, null-terminated end at the first NUL; also inside
+    compound members and array types."""
+    cls, extra = desc[0], desc[5]
+    if cls == COMPOUND:
+        for name, _off, sub in extra:
+            if has_spacepad(sub):
+                arr[name] = strip_spacepad(arr[name], sub)
+        return arr
+    if cls == ARRAY:
+        return strip_spacepad(arr, extra[1])
+    if extra[0] == 0:
+        cut = np.vectorize(lambda b: b.split(b"\0", 1)[0], otypes=[arr.dtype])
+        return cut(arr) if arr.size else arr
+    # spacepad: trailing spaces dropped, unless the value holds a NUL (then
+    # its bytes are returned as stored, as h5py does)
+    strip = np.vectorize(lambda b: b if b"\0" in b else b.rstrip(b" "), otypes=[arr.dtype])
+    return strip(arr) if arr.size else arr

@@ -170,7 +170,7 @@ class Dataset(_Node):
         self.shape = tuple(info["shape"]) if info["rank"] >= 0 else None
         self.maxshape = tuple(None if m == 2 ** 64 - 1 else m for m in info["maxshape"])
         self.chunks = info["chunks"]
-        self._spacepad = self._desc[0] == _types.STRING and self._desc[5][0] == 2
+        self._spacepad = _types.has_spacepad(self._desc)
         self.filters = [{"id": f[0], "flags": f[1], "name": f[2], "values": f[3]} for f in info["filters"]]
 
     @property
@@ -345,8 +345,8 @@ class File(Group):
                 arrays.append(res)
                 continue
             arr = out if res is None else _types.values_to_array(ds._desc, res, shape)
-            if ds._spacepad:
-                arr = _types.strip_spacepad(arr)
+            if ds._spacepad and res is None:
+                arr = _types.strip_spacepad(arr, ds._desc)
             if sel is not None:
                 arr = apply_post(arr, sel.post)
             elif scalar_item:
