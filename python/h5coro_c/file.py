@@ -8,7 +8,7 @@ import numpy as np
 from . import _core
 from . import _types
 from ._select import apply_post, select
-from .errors import NotFoundError, RemoteNotFoundError, WrongKindError
+from .errors import Error, NotFoundError, RemoteNotFoundError, WrongKindError
 
 _KIND_NAMES = {_core.KIND_GROUP: "group", _core.KIND_DATASET: "dataset",
                _core.KIND_DATATYPE: "datatype", _core.KIND_SOFT_LINK: "soft_link",
@@ -286,6 +286,13 @@ class File(Group):
                 return e
         raise NotFoundError("%s: no such object" % path, 6)
 
+    def _is_group(self, path):
+        try:
+            self._handle.list(path, False)
+            return True
+        except Error:
+            return False
+
     def __getitem__(self, path):
         path = _join("/", path)
         if path != "/" and path.endswith("/"):
@@ -295,7 +302,9 @@ class File(Group):
             try:
                 info = self._handle.info(path)
             except WrongKindError:
-                if path == "/" or self._entry(path).kind == "group":
+                # a group, also through a soft link, lists; anything else
+                # (named datatype) keeps the error
+                if path == "/" or self._is_group(path):
                     return Group(self, path)
                 raise
             except NotFoundError:
