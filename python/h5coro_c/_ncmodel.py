@@ -68,6 +68,9 @@ def to_h5py_values(desc, arr):
     dt = h5py_dtype(desc)
     if dt.subdtype is not None:
         dt = dt.subdtype[0]
+    if dt.kind == "S" and arr.dtype.kind == "S":
+        # arrays in the file's width, a scalar as its bytes (as h5py gives them)
+        return np.asarray(arr[()]) if arr.ndim == 0 else arr.astype(dt)
     if arr.dtype == dt or arr.dtype.hasobject or dt.hasobject or arr.dtype.itemsize != dt.itemsize:
         return arr
     return arr.view(dt)
