@@ -53,7 +53,7 @@ def have_header(name):
 
 if lib:
     # CMake already chose the filters: link what it linked (full paths)
-    extra_objects = [lib] + [p for p in os.environ.get("H5C_LINK_LIBS", "").split(";") if p]
+    extra_objects = [lib] + [p for p in os.environ.get("H5C_LINK_LIBS", "").replace(";", ":").split(":") if p]
 else:
     sources += core_sources()
     for name, libname, header in OPTIONAL:

@@ -19,6 +19,10 @@ def to_dtype(desc):
     if cls == FLOAT:
         if size in (2, 4, 8):
             return np.dtype("f%d" % size)
+        # x87 extended precision (10, 12 or 16 bytes in the file) arrives as
+        # the platform's long double, as h5py gives it
+        if size > 8 and mem_size == np.dtype(np.longdouble).itemsize:
+            return np.dtype(np.longdouble)
         return np.dtype("V%d" % mem_size)
     if cls == STRING:
         return np.dtype("S%d" % size)

@@ -8,7 +8,7 @@ import numpy as np
 from . import _core
 from . import _types
 from ._select import apply_post, select
-from .errors import NotFoundError, WrongKindError
+from .errors import Error, NotFoundError, RemoteNotFoundError, WrongKindError
 
 _KIND_NAMES = {_core.KIND_GROUP: "group", _core.KIND_DATASET: "dataset",
                _core.KIND_DATATYPE: "datatype", _core.KIND_SOFT_LINK: "soft_link",
@@ -62,6 +62,15 @@ def _options_key(options):
     return tuple(sorted((k, repr(v)) for k, v in options.items()))
 
 
+def open_handle(url, options):
+    """_core.open; a missing file or key (H5C_ERR_NOT_FOUND at open) is a
+    FileNotFoundError, not a KeyError: KeyError is for paths inside."""
+    try:
+        return _core.open(url, options)
+    except NotFoundError as e:
+        raise RemoteNotFoundError(e.message, e.code) from None
+
+
 def shared_handle(url, options):
     global _handles, _handles_pid
     key = (url, _options_key(options))
@@ -70,7 +79,7 @@ def shared_handle(url, options):
             _handles, _handles_pid = {}, os.getpid()
         h = _handles.get(key)
         if h is None or h.closed:
-            h = _core.open(url, options)
+            h = open_handle(url, options)
             _handles[key] = h
         return h
 
@@ -237,7 +246,7 @@ class File(Group):
         self.url = url
         self.options = normalize_options(options)
         self._shared = _shared
-        self._handle = shared_handle(url, self.options) if _shared else _core.open(url, self.options)
+        self._handle = shared_handle(url, self.options) if _shared else open_handle(url, self.options)
         self._infos = {}
         super().__init__(self, "/")
 
@@ -277,6 +286,13 @@ class File(Group):
                 return e
         raise NotFoundError("%s: no such object" % path, 6)
 
+    def _is_group(self, path):
+        try:
+            self._handle.list(path, False)
+            return True
+        except Error:
+            return False
+
     def __getitem__(self, path):
         path = _join("/", path)
         if path != "/" and path.endswith("/"):
@@ -286,7 +302,9 @@ class File(Group):
             try:
                 info = self._handle.info(path)
             except WrongKindError:
-                if path == "/" or self._entry(path).kind == "group":
+                # a group, also through a soft link, lists; anything else
+                # (named datatype) keeps the error
+                if path == "/" or self._is_group(path):
                     return Group(self, path)
                 raise
             except NotFoundError:

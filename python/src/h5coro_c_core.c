@@ -202,13 +202,17 @@ static int opt_dbl(PyObject *d, const char *key, double *dst)
 }
 
 #define OPT_INT(d, key, field) do { long long _x; int _r = opt_ll(d, key, &_x); \
-    if (_r < 0) return -1; if (_r) { field = (int)_x; any = 1; } } while (0)
+    if (_r < 0) return -1; \
+    if (_r) { field = (int)_x; any = 1; } } while (0)
 #define OPT_U64(d, key, field) do { long long _x; int _r = opt_ll(d, key, &_x); \
-    if (_r < 0) return -1; if (_r) field = (uint64_t)_x; } while (0)
+    if (_r < 0) return -1; \
+    if (_r) field = (uint64_t)_x; } while (0)
 #define OPT_DBL(d, key, field) do { int _r = opt_dbl(d, key, &field); \
-    if (_r < 0) return -1; if (_r) any = 1; } while (0)
+    if (_r < 0) return -1; \
+    if (_r) any = 1; } while (0)
 #define OPT_STR(d, key, field) do { const char *_s = NULL; \
-    if (opt_str(d, key, &_s, keep) < 0) return -1; if (_s) { field = _s; any = 1; } } while (0)
+    if (opt_str(d, key, &_s, keep) < 0) return -1; \
+    if (_s) { field = _s; any = 1; } } while (0)
 
 /* Fill o and r from the option dict; r starts from the environment, as the
  * CLI's defaults do. Sets *use_remote when any remote key was given. */
@@ -248,10 +252,16 @@ static int parse_options(PyObject *d, h5c_options *o, h5c_remote *r, int *use_re
 
 /* ---- Handle -------------------------------------------------------------- */
 
+/* The GIL is released during every call into the library, so other
+ * threads may call close() meanwhile: `busy` counts calls in flight and
+ * close() then only marks the handle; the last call out frees it. All
+ * three fields change only with the GIL held. */
 typedef struct {
     PyObject_HEAD
     h5c_file *f;
     PyObject *datasets;       /* path -> capsule(h5c_dataset*) */
+    int busy;                 /* library calls running without the GIL */
+    int closing;              /* close() asked while busy */
 } Handle;
 
 static void dataset_capsule_free(PyObject *cap)
@@ -262,6 +272,8 @@ static void dataset_capsule_free(PyObject *cap)
 
 static void handle_close_all(Handle *h)
 {
+    if (h->busy > 0) { h->closing = 1; return; }
+    h->closing = 0;
     /* datasets first: they belong to the file */
     if (h->datasets) PyDict_Clear(h->datasets);
     if (h->f) {
@@ -280,9 +292,21 @@ static void Handle_dealloc(Handle *h)
     Py_TYPE(h)->tp_free((PyObject *)h);
 }
 
+/* Around each GIL-free stretch: the file and its datasets stay alive. */
+static h5c_file *io_begin(Handle *h)
+{
+    h->busy++;
+    return h->f;
+}
+
+static void io_end(Handle *h)
+{
+    if (--h->busy == 0 && h->closing) handle_close_all(h);
+}
+
 static int check_open(Handle *h)
 {
-    if (h->f) return 0;
+    if (h->f && !h->closing) return 0;
     PyErr_SetString(PyExc_ValueError, "I/O operation on a closed h5coro_c file");
     return -1;
 }
@@ -297,10 +321,17 @@ static h5c_dataset *get_dataset(Handle *h, PyObject *path_obj)
     if (!path) return NULL;
     h5c_error err = {0};
     h5c_dataset *d;
-    h5c_file *f = h->f;
+    h5c_file *f = io_begin(h);
     Py_BEGIN_ALLOW_THREADS
     d = h5c_dataset_open(f, path, &err);
     Py_END_ALLOW_THREADS
+    if (d && h->closing) {          /* closed meanwhile: do not cache it */
+        h5c_dataset_close(d);
+        io_end(h);
+        check_open(h);
+        return NULL;
+    }
+    io_end(h);
     if (!d) { raise_err(&err); return NULL; }
     /* another thread may have opened it meanwhile: keep the first */
     cap = PyDict_GetItemWithError(h->datasets, path_obj);
@@ -323,7 +354,7 @@ static PyObject *Handle_close(Handle *h, PyObject *Py_UNUSED(a))
 
 static PyObject *Handle_closed(Handle *h, void *Py_UNUSED(c))
 {
-    return PyBool_FromLong(h->f == NULL);
+    return PyBool_FromLong(h->f == NULL || h->closing);
 }
 
 typedef struct list_ctx {
@@ -360,10 +391,11 @@ static PyObject *Handle_list(Handle *h, PyObject *args)
     if (!c.out) return NULL;
     h5c_error err = {0};
     int rc;
-    h5c_file *f = h->f;
+    h5c_file *f = io_begin(h);
     Py_BEGIN_ALLOW_THREADS
     rc = h5c_list(f, group, recursive, list_cb, &c, &err);
     Py_END_ALLOW_THREADS
+    io_end(h);
     if (c.failed) { Py_DECREF(c.out); return NULL; }
     if (rc < 0) { Py_DECREF(c.out); return raise_err(&err); }
     return c.out;
@@ -412,9 +444,19 @@ static PyObject *Handle_info(Handle *h, PyObject *args)
                          "filters", filters, "fill", fill, "addr", (unsigned long long)in.addr);
 }
 
+static int attr_cb_held(const h5c_attr *a, PyObject *out);
+
+/* Called with the GIL released by Handle_attrs: take it per attribute. */
 static int attr_cb(const h5c_attr *a, void *ud)
 {
-    PyObject *out = ud;
+    PyGILState_STATE g = PyGILState_Ensure();
+    int rc = attr_cb_held(a, ud);
+    PyGILState_Release(g);
+    return rc;
+}
+
+static int attr_cb_held(const h5c_attr *a, PyObject *out)
+{
     PyObject *value, *type;
     if (a->error || !a->value || a->rank < 0) {   /* rank -1: null dataspace, no value */
         value = Py_None; Py_INCREF(value);
@@ -445,9 +487,9 @@ static int attr_cb(const h5c_attr *a, void *ud)
     return 0;
 }
 
-/* h5c_attrs calls back on the calling thread; it may do I/O first, but
- * attribute values are only valid inside the callback, so the GIL is kept
- * (attribute reads touch already-cached object headers). */
+/* h5c_attrs may do I/O (object header, dense attribute heaps) and calls
+ * back on the calling thread; values are valid only inside the callback,
+ * which converts them with the GIL retaken. */
 static PyObject *Handle_attrs(Handle *h, PyObject *args)
 {
     const char *path;
@@ -455,7 +497,12 @@ static PyObject *Handle_attrs(Handle *h, PyObject *args)
     PyObject *out = PyList_New(0);
     if (!out) return NULL;
     h5c_error err = {0};
-    int rc = h5c_attrs(h->f, path, attr_cb, out, &err);
+    int rc;
+    h5c_file *f = io_begin(h);
+    Py_BEGIN_ALLOW_THREADS
+    rc = h5c_attrs(f, path, attr_cb, out, &err);
+    Py_END_ALLOW_THREADS
+    io_end(h);
     if (PyErr_Occurred()) { Py_DECREF(out); return NULL; }
     if (rc < 0) { Py_DECREF(out); return raise_err(&err); }
     return out;
@@ -500,6 +547,9 @@ static PyObject *Handle_read_many(Handle *h, PyObject *args)
     h5c_request *reqs = calloc(n ? n : 1, sizeof *reqs);
     pending *pd = calloc(n ? n : 1, sizeof *pd);
     PyObject *result = NULL;
+    /* busy from the first get_dataset on: the borrowed dataset pointers
+     * stay valid even if another thread closes the file meanwhile */
+    io_begin(h);
     if (!reqs || !pd) { PyErr_NoMemory(); goto done; }
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *path, *start, *count, *stride, *out;
@@ -544,6 +594,7 @@ static PyObject *Handle_read_many(Handle *h, PyObject *args)
     }
     h5c_error err = {0};
     h5c_file *f = h->f;
+    if (h->closing) { check_open(h); goto done; }
     Py_BEGIN_ALLOW_THREADS
     h5c_read_many(f, reqs, (size_t)n, &err);
     Py_END_ALLOW_THREADS
@@ -586,6 +637,7 @@ done:
     free(reqs);
     free(pd);
     Py_DECREF(fast);
+    io_end(h);
     return result;
 }
 
@@ -646,6 +698,7 @@ static PyObject *core_open(PyObject *Py_UNUSED(m), PyObject *args)
     Handle *h = PyObject_New(Handle, &HandleType);
     if (!h) { h5c_close(f); return NULL; }
     h->f = f;
+    h->busy = h->closing = 0;
     h->datasets = PyDict_New();
     if (!h->datasets) { Py_DECREF(h); return NULL; }
     return (PyObject *)h;

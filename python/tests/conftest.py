@@ -126,3 +126,41 @@ def skip_counter():
     yield counts
     if counts:
         print("\nskipped as unsupported by the core:", sum(counts.values()), counts)
+
+
+@pytest.fixture(scope="session")
+def s3rver():
+    """s3rver on loopback (scripts/s3rver.sh), data/'s HDF5 files uploaded
+    to bucket "data"; yields the h5coro_c options that reach it. Skipped
+    when the emulator cannot be installed or started."""
+    import shutil
+    import subprocess
+    import tempfile
+    work = tempfile.mkdtemp(prefix="h5c-py-s3-")
+    env = dict(os.environ)
+    env.setdefault("H5C_S3RVER_PREFIX", os.path.join(ROOT, "build", ".s3rver"))
+    try:
+        pid = subprocess.run(["bash", os.path.join(ROOT, "scripts", "s3rver.sh"), os.path.join(work, "store"),
+                              os.path.join(work, "port"), "data"], env=env, capture_output=True,
+                             text=True, timeout=600, check=True).stdout.strip()
+        port = int(open(os.path.join(work, "port")).read())
+    except (subprocess.SubprocessError, OSError, ValueError) as e:
+        shutil.rmtree(work, ignore_errors=True)
+        pytest.skip("s3rver unavailable: %s" % e)
+    try:
+        import boto3
+        from botocore.config import Config
+        s3 = boto3.client("s3", endpoint_url="http://127.0.0.1:%d" % port, aws_access_key_id="S3RVER",
+                          aws_secret_access_key="S3RVER", region_name="us-east-1",
+                          config=Config(s3={"addressing_style": "path"}))
+        for p in hdf5_files(with_corpus=False):
+            s3.upload_file(p, "data", os.path.basename(p))
+        yield {"endpoint": "127.0.0.1:%d" % port, "https": False, "virtual_hosting": False,
+               "region": "us-east-1", "credentials": {"aws_access_key_id": "S3RVER",
+                                                      "aws_secret_access_key": "S3RVER"}}
+    finally:
+        try:
+            os.kill(int(pid), 15)
+        except (OSError, ValueError):
+            pass
+        shutil.rmtree(work, ignore_errors=True)
