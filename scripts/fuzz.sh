@@ -8,6 +8,8 @@
 # New inputs accumulate in BUILD_DIR/fuzz-corpus/<target>, crashes in
 # BUILD_DIR/fuzz-crashes/ (copy each into tests/crashers/<target>/, named
 # after its defect). Prints one line per target; exit 1 if any crashed.
+# H5C_FUZZ_RUNS_EACH=N stops each target after N inputs (CI: the same
+# inputs on every machine; SECONDS is then only a cap).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-60}
@@ -36,7 +38,7 @@ for t in $targets; do
   log=$build/fuzz-crashes/$t.log
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     nice "$build/fuzz/fuzz_$t" -seed=1 -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
-    -max_len=$max_len -print_final_stats=1 -artifact_prefix="$build/fuzz-crashes/$t-" \
+    ${H5C_FUZZ_RUNS_EACH:+-runs=$H5C_FUZZ_RUNS_EACH} -max_len=$max_len -print_final_stats=1 -artifact_prefix="$build/fuzz-crashes/$t-" \
     "$corpus" $seed_dirs >"$log" 2>&1
   rc=$?
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
