@@ -21,6 +21,14 @@ Workloads:
   D1-D4  gdalinfo / gdalinfo -checksum / gdal_translate -srcwin / gdal_translate
       on B1 and B2 through the H5CORO plugin vs the built-in driver (same
       commands); the GeoTIFFs of D3 and D4 are compared pixel by pixel.
+  P1-3ds, P2-win, P2-full, P1-ls, P3-ls, P1P-3ds, P2P-win, P2P-full  on the
+      product-like files of bench/product_files.py, every reader in the same
+      run (h5coro CLI, GDAL through the plugin and the built-in driver,
+      h5coro_c, h5py+fsspec, h5py with a page buffer on the paged files,
+      h5py ros3, the seed's h5coro), values compared with h5py on the local
+      copy; see bench/product_bench.py.
+
+--only takes ids or shell patterns: --only 'P*', --only P1-3ds,P2-win.
 """
 import argparse
 import json
@@ -33,6 +41,9 @@ import sys
 import tempfile
 import time
 import urllib.request
+
+import product_bench
+import product_files
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -229,35 +240,59 @@ def workloads(h5coro, s3, local_b2, tmp):
     ]
 
 
+def h5coro_c_path(given, h5coro):
+    """Where h5coro_c is: --h5coro-c, else None when it imports as installed,
+    else the python-site the CMake build installs it into (ctest -R python_install)."""
+    if given:
+        return os.path.abspath(given)
+    if subprocess.run([PY, "-c", "import h5coro_c"], capture_output=True).returncode == 0:
+        return None
+    site = os.path.join(os.path.dirname(h5coro), "python-site")
+    return site if os.path.isdir(os.path.join(site, "h5coro_c")) else None
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--h5coro", default=os.path.join(ROOT, "build", "h5coro"))
     ap.add_argument("--work", default=os.path.join(tempfile.gettempdir(), "h5coro-bench"))
     ap.add_argument("--rtt-ms", type=float, default=60.0)
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--only", help="comma-separated workloads, e.g. B2,B3")
+    ap.add_argument("--only", help="comma-separated workload ids or patterns, e.g. B2,B3 or 'P*'")
+    ap.add_argument("--readers", help="comma-separated reader names for the P workloads (default: all)")
+    ap.add_argument("--h5coro-c", default=None,
+                    help="directory holding the h5coro_c package (default: importable, else BUILD/python-site)")
+    ap.add_argument("--seed-path", default=os.environ.get("H5CORO_SEED_PATH"),
+                    help="directory holding the seed's h5coro package (default: $H5CORO_SEED_PATH or importable)")
     ap.add_argument("--json", default=None, help="also write the JSON here")
     ap.add_argument("--plugin-dir", default=None, help="directory of gdal_H5CORO.so (default: next to --h5coro)")
     a = ap.parse_args()
     h5coro = os.path.abspath(a.h5coro)
     a.plugin_dir = os.path.abspath(a.plugin_dir or os.path.join(os.path.dirname(h5coro), "driver"))
     os.makedirs(a.work, exist_ok=True)
-    files = {"b1.h5": os.path.join(a.work, "b1.h5"), "b2.h5": os.path.join(a.work, "b2.h5")}
-    if not os.path.exists(files["b1.h5"]):
-        print("writing B1 (~200 MB, once)...", file=sys.stderr)
-        make_b1(files["b1.h5"])
-    if not os.path.exists(files["b2.h5"]):
-        print("writing B2 (once)...", file=sys.stderr)
-        make_b2(files["b2.h5"])
+    only = a.only.split(",") if a.only else None
+    want_b = [w for w in ("B1", "B2", "B3", "B4", "B5", "D1", "D2", "D3", "D4") if product_bench.selected(w, only)]
+    want_p = [w for w in product_bench.WORKLOADS if product_bench.selected(w[0], only)]
+    files = {}
+    if any(w in ("B1", "B4", "D1") for w in want_b):
+        files["b1.h5"] = os.path.join(a.work, "b1.h5")
+        if not os.path.exists(files["b1.h5"]):
+            print("writing B1 (~200 MB, once)...", file=sys.stderr)
+            make_b1(files["b1.h5"])
+    if any(w not in ("B1", "B4", "D1") for w in want_b):
+        files["b2.h5"] = os.path.join(a.work, "b2.h5")
+        if not os.path.exists(files["b2.h5"]):
+            print("writing B2 (once)...", file=sys.stderr)
+            make_b2(files["b2.h5"])
+    if want_p:
+        files.update({k: v for k, v in product_files.ensure(a.work).items() if any(w[1] == k for w in want_p)})
     tmp = tempfile.mkdtemp(prefix="h5c-bench-")
     servers = Servers(a.work, a.rtt_ms)
     rows = []
     try:
         upload(servers.s3_port, files)
         env = env_for(servers.proxy_port)
-        only = set(a.only.split(",")) if a.only else None
-        for wid, desc, ours, gdal, remote in workloads(h5coro, servers, files["b2.h5"], tmp):
-            if only and wid not in only:
+        for wid, desc, ours, gdal, remote in workloads(h5coro, servers, files.get("b2.h5"), tmp):
+            if wid not in want_b:
                 continue
             srv = servers if remote else None
             same = None
@@ -279,10 +314,16 @@ def main():
                 row["ratio_gdal_over_h5coro"] = round(r_gdal["s"] / r_ours["s"], 2)
             rows.append(row)
             print_row(row)
+        if want_p:
+            ctx = product_bench.Ctx(h5coro, a.plugin_dir, env, servers.proxy_port, BUCKET, tmp,
+                                    h5coro_c_path(a.h5coro_c, h5coro), a.seed_path)
+            rows += product_bench.run_all(ctx, servers, files, a.runs, only,
+                                          a.readers.split(",") if a.readers else None)
     finally:
         servers.close()
         shutil.rmtree(tmp, ignore_errors=True)
-    doc = {"rtt_ms": a.rtt_ms, "runs": a.runs, "cores": os.cpu_count(), "results": rows}
+    doc = {"rtt_ms": a.rtt_ms, "runs": a.runs, "cores": os.cpu_count(), "loadavg": os.getloadavg(),
+           "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "results": rows}
     print(json.dumps(doc))
     if a.json:
         with open(a.json, "w") as f:

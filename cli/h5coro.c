@@ -17,9 +17,6 @@
 #include "json_out.h"
 #include "values.h"
 
-#ifndef H5CORO_CLI_VERSION
-#define H5CORO_CLI_VERSION "0.1.0"
-#endif
 
 enum { EXIT_OK = 0, EXIT_ERR = 1, EXIT_USAGE = 2, EXIT_UNSUPPORTED = 3 };
 
@@ -1364,7 +1361,7 @@ int main(int argc, char **argv)
         return EXIT_OK;
     }
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
-        printf("h5coro %s\n", H5CORO_CLI_VERSION);
+        printf("h5coro %s\n", h5c_version());
         return EXIT_OK;
     }
     int (*run)(int, char **) = NULL;

@@ -532,6 +532,7 @@ static int AttrCb(const h5c_attr *a, void *ud)
     {
         x.numeric = true;
         x.is_float = nb->cls == H5C_FLOAT;
+        x.size = nb->size;
         for (uint64_t k = 0; k < a->nelem; k++)
         {
             double d = 0; int64_t i = 0; uint64_t u = 0; bool isu = false;

@@ -182,6 +182,7 @@ class H5CDataset final : public GDALPamDataset
     size_t esize_ = 0;  // bytes of one GDAL element
     bool half_ = false; // float16 in the file, Float32 for GDAL
     bool signed_byte_ = false;
+    bool flip_ = false;  // netCDF-4 south-up rows served north-up, as GDAL's netCDF driver does
     bool has_gt_ = false;
     double gt_[6] = {0, 1, 0, 0, 0, 1};
     OGRSpatialReference srs_;
@@ -324,11 +325,11 @@ bool H5CDataset::ReadRegions(const std::vector<Region> &regs)
         {
             const Region &r = regs[i];
             const size_t nelem = static_cast<size_t>(r.xs) * static_cast<size_t>(r.ys);
-            MakeSlice(r.band, r.xoff, r.yoff, r.xs, r.ys, slices[i]);
+            MakeSlice(r.band, r.xoff, flip_ ? nRasterYSize - r.yoff - r.ys : r.yoff, r.xs, r.ys, slices[i]);
             memset(&reqs[i], 0, sizeof reqs[i]);
             reqs[i].dataset = ds_;
             reqs[i].slice = &slices[i];
-            if (half_ || r.stride != r.xs)
+            if (half_ || flip_ || r.stride != r.xs)
             {
                 tmp[i].resize(nelem * mes);
                 reqs[i].out = tmp[i].data();
@@ -372,7 +373,7 @@ bool H5CDataset::ReadRegions(const std::vector<Region> &regs)
         const size_t rowout = static_cast<size_t>(r.stride) * esize_;
         for (int y = 0; y < r.ys; y++)
         {
-            const uint8_t *src = tmp[i].data() + static_cast<size_t>(y) * rowin;
+            const uint8_t *src = tmp[i].data() + static_cast<size_t>(flip_ ? r.ys - 1 - y : y) * rowin;
             uint8_t *dst = static_cast<uint8_t *>(r.out) + static_cast<size_t>(y) * rowout;
             if (half_)
                 HalfToFloat(reinterpret_cast<const uint16_t *>(src), reinterpret_cast<float *>(dst),
@@ -1301,14 +1302,26 @@ H5CDataset *H5CDataset::OpenRaster(const std::shared_ptr<H5File> &file, const st
     const Attr *un = FindAttr(attrs, "units");
 
     // as the built-in driver does: the band has the dataset's attributes,
-    // the dataset those of the root and the groups above it
+    // the dataset those of the root and the groups above it; in a netCDF-4
+    // file, what GDAL's netCDF driver gives
     CPLStringList md, dsmd;
-    AddMetadata(dspath, attrs, md);
-    for (std::string g = ParentOf(dspath);; g = ParentOf(g))
+    std::vector<NcDim> ncdims;
+    const bool ncview = file->IsNetcdf4() && NcDimensions(*file, attrs, rank, ncdims);
+    if (ncview)
     {
-        AddObjectMetadata(file->handle(), g, dsmd);
-        if (g == "/")
-            break;
+        NcDatasetMetadata(*file, dspath, attrs, ncdims, ds->banddims_, dsmd);
+        ds->flip_ = NcBottomUp(ncdims, ds->ydim_);
+        CPLDebug("H5CORO", "%s: netCDF view, %s", dspath.c_str(), ds->flip_ ? "rows flipped (y increases)" : "rows as stored");
+    }
+    else
+    {
+        AddMetadata(dspath, attrs, md);
+        for (std::string g = ParentOf(dspath);; g = ParentOf(g))
+        {
+            AddObjectMetadata(file->handle(), g, dsmd);
+            if (g == "/")
+                break;
+        }
     }
     for (int b = 1; b <= static_cast<int>(nb); b++)
     {
@@ -1329,7 +1342,21 @@ H5CDataset *H5CDataset::OpenRaster(const std::shared_ptr<H5File> &file, const st
         }
         if (un && un->is_string)
             band->unit_ = un->text;
-        band->SetMetadata(md.List());
+        if (ncview)
+        {
+            std::vector<uint64_t> index(ds->banddims_.size());
+            uint64_t rest = static_cast<uint64_t>(b - 1);
+            for (size_t k = ds->banddims_.size(); k-- > 0;)
+            {
+                index[k] = rest % in.dims[ds->banddims_[k]];
+                rest /= in.dims[ds->banddims_[k]];
+            }
+            CPLStringList bmd;
+            NcBandMetadata(dspath, attrs, ncdims, ds->banddims_, index, bmd);
+            band->SetMetadata(bmd.List());
+        }
+        else
+            band->SetMetadata(md.List());
         if (ds->signed_byte_)
             band->SetMetadataItem("PIXELTYPE", "SIGNEDBYTE", "IMAGE_STRUCTURE");
         // band coordinates along the band dimension(s)
@@ -1347,6 +1374,11 @@ H5CDataset *H5CDataset::OpenRaster(const std::shared_ptr<H5File> &file, const st
         ds->SetMetadataItem("INTERLEAVE", "BAND", "IMAGE_STRUCTURE");
 
     ds->FindGeoreferencing(attrs);
+    if (ds->flip_ && ds->has_gt_ && ds->gt_[5] > 0)
+    {
+        ds->gt_[3] += ds->gt_[5] * ds->nRasterYSize;
+        ds->gt_[5] = -ds->gt_[5];
+    }
     ds->SetDescription(display.c_str());
     ds->InitPam(DisplayDsPath(dspath));
     return ds.release();
@@ -1368,6 +1400,7 @@ H5CDataset *H5CDataset::OpenListing(const std::shared_ptr<H5File> &file, const s
         std::string path;
         std::vector<uint64_t> dims;
         std::string words;
+        std::string label;  // name in the description (netCDF: standard_name)
     };
     std::vector<Cand> cands;
     CPLStringList others;
@@ -1402,7 +1435,7 @@ H5CDataset *H5CDataset::OpenListing(const std::shared_ptr<H5File> &file, const s
             return nullptr;
         }
         if (numeric)
-            cands.push_back({e.path, std::vector<uint64_t>(in.dims, in.dims + in.rank), TypeWords(in.type)});
+            cands.push_back({e.path, std::vector<uint64_t>(in.dims, in.dims + in.rank), TypeWords(in.type), std::string()});
         else
         {
             std::string shape;
@@ -1415,11 +1448,29 @@ H5CDataset *H5CDataset::OpenListing(const std::shared_ptr<H5File> &file, const s
         }
         h5c_dataset_close(d);
     }
+    // a netCDF-4 file lists its variables of two or more dimensions as
+    // GDAL's netCDF driver does (named by standard_name when there is one)
+    const bool nc = file->IsNetcdf4();
+    if (nc)
+    {
+        std::vector<Cand> kept;
+        for (auto &c : cands)
+            if (c.dims.size() >= 2)
+            {
+                std::vector<Attr> a;
+                ReadAttrs(file->handle(), c.path, a);
+                const Attr *sn = FindAttr(a, "standard_name");
+                c.label = sn && sn->is_string && !sn->text.empty() ? sn->text : NcVarName(c.path);
+                kept.push_back(c);
+            }
+        cands.swap(kept);
+    }
     int n2d = 0;
     const Cand *only = nullptr;
     // as the built-in driver: a file with one 2-D or 3-D dataset opens as it
+    // (netCDF: one variable of two or more dimensions)
     for (const auto &c : cands)
-        if (c.dims.size() == 2 || c.dims.size() == 3)
+        if (c.dims.size() == 2 || c.dims.size() == 3 || (nc && c.dims.size() > 3))
         {
             n2d++;
             only = &c;
@@ -1444,16 +1495,27 @@ H5CDataset *H5CDataset::OpenListing(const std::shared_ptr<H5File> &file, const s
         sub.SetNameValue(CPLSPrintf("SUBDATASET_%d_NAME", n),
                          CPLSPrintf("%s\"%s\":%s", PREFIX, filename.c_str(), DisplayDsPath(c.path).c_str()));
         sub.SetNameValue(CPLSPrintf("SUBDATASET_%d_DESC", n),
-                         CPLSPrintf("[%s] %s (%s)", shape.c_str(), DisplayDsPath(c.path).c_str(), c.words.c_str()));
+                         CPLSPrintf("[%s] %s (%s)", shape.c_str(),
+                                    c.label.empty() ? DisplayDsPath(c.path).c_str() : c.label.c_str(),
+                                    c.words.c_str()));
     }
     ds->SetMetadata(sub.List(), "SUBDATASETS");
     // every attribute of every group and dataset, keyed as the built-in
-    // driver keys them
+    // driver keys them (netCDF: the global attributes, as NC_GLOBAL#name)
     CPLStringList md;
-    AddObjectMetadata(file->handle(), "/", md);
-    for (const auto &e : file->Entries())
-        if (e.kind == H5C_KIND_GROUP || e.kind == H5C_KIND_DATASET)
-            AddObjectMetadata(file->handle(), e.path, md);
+    if (nc)
+    {
+        std::vector<Attr> a;
+        ReadAttrs(file->handle(), "/", a);
+        NcAddAttrs("NC_GLOBAL#", a, md);
+    }
+    else
+    {
+        AddObjectMetadata(file->handle(), "/", md);
+        for (const auto &e : file->Entries())
+            if (e.kind == H5C_KIND_GROUP || e.kind == H5C_KIND_DATASET)
+                AddObjectMetadata(file->handle(), e.path, md);
+    }
     ds->SetMetadata(md.List());
     ds->other_datasets_ = others;
     ds->SetDescription(filename.c_str());

@@ -45,6 +45,8 @@ class H5File
     const char *backend() const { return backend_name_; }
     // A path the core or GDAL reads over the network (/vsis3/, https://...).
     bool IsRemote() const;
+    // A netCDF-4 file by its name (.nc, .nc4), as GDAL's netCDF driver tells.
+    bool IsNetcdf4();
 
     // Recursive listing of the whole file (cached). Returns false (with msg)
     // when the walk failed.
@@ -68,6 +70,7 @@ class H5File
     std::string list_msg_;
     std::vector<Entry> entries_;
     std::map<uint64_t, std::string> addr2path_;
+    int netcdf_ = -1;  // IsNetcdf4: unknown yet
 };
 
 // A decoded attribute.
@@ -82,6 +85,7 @@ struct Attr
     std::vector<int64_t> ints;        // integer values (exact)
     std::vector<uint64_t> uints;
     bool is_unsigned = false;
+    uint32_t size = 0;                // bytes of one number (numeric attributes)
     std::vector<std::string> strs;    // string values
     std::vector<std::vector<uint64_t>> ref_lists;  // vlen of object references (DIMENSION_LIST)
     std::vector<uint64_t> refs;       // object references
@@ -181,6 +185,37 @@ bool ProductGeoreferencing(H5File &file, const std::string &dspath, const std::v
                            uint64_t ny, ProductGeoref &out);
 // True for the paths that go over the network (/vsis3/, /vsicurl/, https://...).
 bool IsRemotePath(const char *path);
+
+// The netCDF-4 raster view (h5coro_netcdf.cpp): what GDAL's netCDF driver
+// gives for the same file.
+struct NcDim
+{
+    std::string name;            // the dimension's name
+    uint64_t len = 0;
+    int nctype = 0;              // nc_type of its coordinate variable
+    std::string coord;           // path of the coordinate variable; empty for a bare dimension
+    std::vector<double> values;  // the coordinate variable's values
+};
+// netCDF's name of a variable: root ones by name, others by full path.
+std::string NcVarName(const std::string &path);
+// The netCDF driver's text of an attribute ("{1,2}" for arrays); false for
+// netCDF-C's bookkeeping attributes and types netCDF has no text for.
+bool NcAttrText(const Attr &a, std::string &out);
+// Adds prefix + name = text for each attribute ("NC_GLOBAL#", "var#", "").
+void NcAddAttrs(const std::string &prefix, const std::vector<Attr> &attrs, CPLStringList &md);
+// The variable's dimensions from DIMENSION_LIST; false when it has none.
+bool NcDimensions(H5File &file, const std::vector<Attr> &attrs, int rank, std::vector<NcDim> &out);
+// Dataset metadata: NC_GLOBAL#, the variable's, its coordinate variables'
+// and grid mapping's attributes, NETCDF_DIM_EXTRA/_DEF/_VALUES.
+void NcDatasetMetadata(H5File &file, const std::string &dspath, const std::vector<Attr> &attrs,
+                       const std::vector<NcDim> &dims, const std::vector<int> &banddims, CPLStringList &md);
+// Band metadata: the variable's attributes, NETCDF_VARNAME, NETCDF_DIM_<dim>
+// (coordinate value, else 1-based index) for the band's index along each band dimension.
+void NcBandMetadata(const std::string &dspath, const std::vector<Attr> &attrs, const std::vector<NcDim> &dims,
+                    const std::vector<int> &banddims, const std::vector<uint64_t> &index, CPLStringList &md);
+// True unless the y coordinate decreases: rows are stored south-up (as the
+// netCDF driver assumes) and served flipped.
+bool NcBottomUp(const std::vector<NcDim> &dims, int ydim);
 
 // Multidimensional API entry point.
 GDALDataset *OpenMultiDim(const std::shared_ptr<H5File> &file, const std::string &display_name);

@@ -7,6 +7,8 @@ PKGS=(build-essential cmake pkg-config libdeflate-dev libgtest-dev
       clang libclang-rt-14-dev libcurl4-openssl-dev libssl-dev
       libgdal-dev gdal-bin python3-gdal python3-rasterio python3-pytest
       python3-boto3 python3-botocore
+      python3-dev python3-setuptools python3-pip python3-xarray python3-h5netcdf
+      python3-dask python3-distributed python3-fsspec python3-aiohttp
       libaec-dev libbz2-dev liblz4-dev libzstd-dev libblosc-dev python3-hdf5plugin)
 missing=()
 # Node.js + npm (for the s3rver S3 emulator): keep a preinstalled Node.

@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "format.h"
 #include "../cache/block_cache.h"
+#include "../util/sized.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -43,7 +44,7 @@ h5c_file *h5c_open_io(h5c_io *io, const h5c_options *opts, h5c_error *err)
     f->io = f->backend = io;
     f->eof = io->size;
     f->ext_addr = f->sohm_addr = H5C_UNDEF;
-    if (opts) f->opts = *opts;
+    if (opts) h5c_copy_sized(&f->opts, sizeof f->opts, opts, opts->size);
     f->nthreads = f->opts.threads > 0 ? f->opts.threads : default_threads();
     pthread_mutex_init(&f->gheap_lock, NULL);
     pthread_mutex_init(&f->gindex_lock, NULL);
@@ -60,11 +61,15 @@ h5c_file *h5c_open(const char *path, const h5c_options *opts, h5c_error *err)
         h5c_fail(err, H5C_ERR_ARG, "no path given");
         return NULL;
     }
-    h5c_remote env;
+    h5c_remote env, given;
     const h5c_remote *remote = opts ? opts->remote : NULL;
     if (!remote && h5c_io_is_remote(path)) {
         h5c_remote_from_env(&env);
         remote = &env;
+    } else if (remote) {
+        /* a caller built against an older, shorter h5c_remote */
+        h5c_copy_sized(&given, sizeof given, remote, remote->size);
+        remote = &given;
     }
     /* the speculative read rides on the remote backend's first request */
     uint64_t spec = opts && opts->speculative ? opts->speculative : H5C_SPECULATIVE_DEFAULT;

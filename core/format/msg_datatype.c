@@ -235,6 +235,10 @@ static int parse_type(h5c_cur *c, h5c_dtype **out, int depth, h5c_error *err)
     if (t->cls == H5C_ARRAY) {
         uint64_t n = 1;
         for (uint32_t k = 0; k < t->ndims; k++) n *= t->dims[k];
+        /* n < 2^32 and base size < 2^32: the product fits in 64 bits; an
+         * element that does not fit the 32-bit size field is malformed
+         * (it would wrap to a small size over a huge memory layout) */
+        if (n * t->base->size > UINT32_MAX) return bad(c, "array type larger than 4 GiB per element", err);
         if (n * t->base->size != t->size && t->base->cls != H5C_VLEN && t->size != 0)
             t->size = (uint32_t)(n * t->base->size);
     }

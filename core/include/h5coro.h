@@ -13,6 +13,39 @@
 extern "C" {
 #endif
 
+/* Version: the one place it is written. CMake's project() and the Python
+ * package's setup.py both read these three lines. */
+#define H5C_VERSION_MAJOR 0
+#define H5C_VERSION_MINOR 1
+#define H5C_VERSION_PATCH 0
+#define H5C_VERSION_STR_(a, b, c) #a "." #b "." #c
+#define H5C_VERSION_STR(a, b, c) H5C_VERSION_STR_(a, b, c)
+#define H5C_VERSION_STRING H5C_VERSION_STR(H5C_VERSION_MAJOR, H5C_VERSION_MINOR, H5C_VERSION_PATCH)
+
+/* Public symbols are marked H5C_API; the library is built with hidden
+ * visibility, so a shared object linking it (the Python extension, the GDAL
+ * plugin) exports only these. */
+#if defined(_WIN32)
+#define H5C_API
+#else
+#define H5C_API __attribute__((visibility("default")))
+#endif
+
+/* Threads and lifetimes
+ *  - An h5c_file may be used from many threads at once: h5c_dataset_open,
+ *    h5c_read, h5c_read_many, h5c_list and h5c_attrs on one file handle may
+ *    run concurrently. An h5c_dataset may be read from several threads.
+ *  - Datasets are closed before their file; pointers inside h5c_info (type,
+ *    filters, fill) live as long as the dataset handle.
+ *  - Entries passed to h5c_list callbacks and attribute values passed to
+ *    h5c_attrs callbacks are valid only during the callback.
+ *  - Option structs (and the strings of h5c_remote) are read during the call
+ *    that takes them; the library keeps its own copy.
+ *  - Callbacks run on the calling thread. */
+
+/* "0.1.0": H5C_VERSION_STRING of the library actually linked. */
+H5C_API const char *h5c_version(void);
+
 #define H5C_MAX_RANK 32
 
 typedef enum h5c_code {
@@ -33,7 +66,7 @@ typedef struct h5c_error {
     char msg[512];
 } h5c_error;
 
-const char *h5c_strerror(h5c_code code);
+H5C_API const char *h5c_strerror(h5c_code code);
 
 typedef struct h5c_file h5c_file;
 typedef struct h5c_dataset h5c_dataset;
@@ -83,10 +116,10 @@ struct h5c_dtype {
  * opaque), "(3,)<i4" (array), "vlen-str", "vlen:<i4" (sequence), "ref"
  * (object reference). h5c_read output is in native byte order whatever
  * this says. */
-const char *h5c_dtype_str(const h5c_dtype *t, char *buf, size_t len);
+H5C_API const char *h5c_dtype_str(const h5c_dtype *t, char *buf, size_t len);
 
 /* Bytes one element occupies in an h5c_read output buffer. */
-size_t h5c_dtype_mem_size(const h5c_dtype *t);
+H5C_API size_t h5c_dtype_mem_size(const h5c_dtype *t);
 
 /* Memory representation produced by h5c_read (and attribute values):
  *  - integer/float/bitfield/enum/time: native byte order, same size.
@@ -118,7 +151,7 @@ typedef struct h5c_regref {
     char *selection;
 } h5c_regref;
 
-void h5c_free_vlen(const h5c_dtype *t, void *buf, size_t nelem);
+H5C_API void h5c_free_vlen(const h5c_dtype *t, void *buf, size_t nelem);
 
 /* ---- files -------------------------------------------------------------- */
 
@@ -126,6 +159,7 @@ void h5c_free_vlen(const h5c_dtype *t, void *buf, size_t nelem);
  * give the same names. NULL / 0 means "not set": the CLI fills these from
  * the environment (h5c_remote_from_env), the GDAL driver from its config. */
 typedef struct h5c_remote {
+    size_t size;                    /* sizeof(h5c_remote) the caller was built with; 0: current */
     const char *access_key_id, *secret_access_key, *session_token; /* AWS_* */
     const char *profile;            /* AWS_PROFILE / AWS_DEFAULT_PROFILE */
     const char *region;             /* AWS_REGION / AWS_DEFAULT_REGION (default us-east-1) */
@@ -149,9 +183,14 @@ typedef struct h5c_remote {
 
 /* Fill r from the process environment (names above). Strings point into
  * the environment; r must not outlive it. */
-void h5c_remote_from_env(h5c_remote *r);
+H5C_API void h5c_remote_from_env(h5c_remote *r);
 
+/* Both option structs start with `size` so fields can be added at the end:
+ * set it to sizeof the struct, or leave it 0 (zero-initialised structs,
+ * `h5c_options o = {0}`, mean "the current layout"). Fields beyond a
+ * caller's size read as zero. */
 typedef struct h5c_options {
+    size_t size;              /* sizeof(h5c_options) the caller was built with; 0: current */
     int threads;              /* decode workers; 0 = number of cores */
     const h5c_remote *remote; /* settings for s3:// /vsis3/ https:// /vsicurl/ (NULL: environment) */
     uint64_t speculative;     /* bytes fetched by the first read (0: 4 MiB) */
@@ -162,17 +201,17 @@ typedef struct h5c_options {
 
 /* Open a local path, s3://bucket/key, /vsis3/bucket/key, http(s)://...,
  * or /vsicurl/http(s)://... */
-h5c_file *h5c_open(const char *path, const h5c_options *opts, h5c_error *err);
+H5C_API h5c_file *h5c_open(const char *path, const h5c_options *opts, h5c_error *err);
 
 /* Open over caller-supplied reads (GDAL's VSI layer, say). read_many must
  * fill every range or fail; it may be called from several threads at once.
  * errmsg (errlen bytes) receives a message on failure. */
 typedef int (*h5c_read_many_fn)(void *ud, size_t n, const uint64_t *offsets, const size_t *lens,
                                 void *const *bufs, char *errmsg, size_t errlen);
-h5c_file *h5c_open_callback(const char *name, uint64_t size, h5c_read_many_fn fn, void *ud,
+H5C_API h5c_file *h5c_open_callback(const char *name, uint64_t size, h5c_read_many_fn fn, void *ud,
                             const h5c_options *opts, h5c_error *err);
 
-void h5c_close(h5c_file *f);
+H5C_API void h5c_close(h5c_file *f);
 
 /* I/O counters of a file handle since it was opened. */
 typedef struct h5c_stats {
@@ -180,7 +219,7 @@ typedef struct h5c_stats {
     uint64_t bytes;           /* bytes received */
     uint64_t retries;
 } h5c_stats;
-void h5c_file_stats(const h5c_file *f, h5c_stats *st);
+H5C_API void h5c_file_stats(const h5c_file *f, h5c_stats *st);
 
 typedef enum h5c_kind {
     H5C_KIND_GROUP = 0, H5C_KIND_DATASET, H5C_KIND_DATATYPE,
@@ -202,7 +241,7 @@ typedef int (*h5c_visit_fn)(const h5c_entry *e, void *ud);
 /* Visit the members of group `group` ("/" for the root), in name order.
  * With `recursive`, groups are descended into (each object once: hard links
  * to an object already seen are reported but not re-entered). */
-int h5c_list(h5c_file *f, const char *group, int recursive, h5c_visit_fn fn,
+H5C_API int h5c_list(h5c_file *f, const char *group, int recursive, h5c_visit_fn fn,
              void *ud, h5c_error *err);
 
 /* ---- datasets ----------------------------------------------------------- */
@@ -246,18 +285,18 @@ typedef struct h5c_info {
  * is not NULL, receives the filter's registered name, or NULL for an id
  * h5coro does not know. Reading a dataset whose pipeline holds a filter
  * that is not available fails with "unsupported: filter ID (NAME)". */
-int h5c_filter_available(unsigned id, const char **name);
+H5C_API int h5c_filter_available(unsigned id, const char **name);
 
-h5c_dataset *h5c_dataset_open(h5c_file *f, const char *path, h5c_error *err);
+H5C_API h5c_dataset *h5c_dataset_open(h5c_file *f, const char *path, h5c_error *err);
 /* Open n datasets at once: their paths, object headers (and the groups on
  * the way, shared prefixes fetched once) are resolved side by side, so over
  * S3 n datasets cost about the tree depth in round trips, not n times it.
  * out[i] is the dataset or NULL with errs[i] (errs may be NULL). Returns 0
  * when all opened, else -1. */
-int h5c_dataset_open_many(h5c_file *f, const char *const *paths, size_t n, h5c_dataset **out,
+H5C_API int h5c_dataset_open_many(h5c_file *f, const char *const *paths, size_t n, h5c_dataset **out,
                           h5c_error *errs);
-void h5c_dataset_close(h5c_dataset *d);
-int h5c_dataset_info(const h5c_dataset *d, h5c_info *info);
+H5C_API void h5c_dataset_close(h5c_dataset *d);
+H5C_API int h5c_dataset_info(const h5c_dataset *d, h5c_info *info);
 
 /* A hyperslab: per dimension start, count and stride (stride 0 means 1).
  * A NULL slice reads the whole dataset. */
@@ -270,7 +309,7 @@ typedef struct h5c_slice {
 
 /* Read a hyperslab into `out` (C order, memory representation above).
  * out_len must be at least count product * h5c_dtype_mem_size(). */
-int h5c_read(h5c_dataset *d, const h5c_slice *slice, void *out, size_t out_len,
+H5C_API int h5c_read(h5c_dataset *d, const h5c_slice *slice, void *out, size_t out_len,
              h5c_error *err);
 
 /* Many reads planned together: the chunk indexes of all requests are
@@ -287,7 +326,7 @@ typedef struct h5c_request {
     h5c_error err;
 } h5c_request;
 
-int h5c_read_many(h5c_file *f, h5c_request *reqs, size_t n, h5c_error *err);
+H5C_API int h5c_read_many(h5c_file *f, h5c_request *reqs, size_t n, h5c_error *err);
 
 /* ---- attributes --------------------------------------------------------- */
 
@@ -306,13 +345,13 @@ typedef int (*h5c_attr_fn)(const h5c_attr *a, void *ud);
 
 /* Visit the attributes of the object at `path` in name order. Values are
  * valid only during the callback. */
-int h5c_attrs(h5c_file *f, const char *path, h5c_attr_fn fn, void *ud,
+H5C_API int h5c_attrs(h5c_file *f, const char *path, h5c_attr_fn fn, void *ud,
               h5c_error *err);
 
 /* Nonzero when h5c_open reads `path` through its own remote backend
  * (s3://, /vsis3/, http(s)://, /vsicurl/http(s)://) rather than as a local
  * file: callers (the GDAL driver) ask here instead of keeping a list. */
-int h5c_is_remote_path(const char *path);
+H5C_API int h5c_is_remote_path(const char *path);
 
 #ifdef __cplusplus
 }

@@ -2,7 +2,8 @@
 (test_parity.py): reads paths on stdin, prints "START\\tpath" then
 "DONE\\t<json>" per file (protocol of worker_runs.run_worker).
 
-argv[1]: "builtin" (GDAL's HDF5 driver, H5CORO_PREFER=NO) or "h5coro".
+argv[1]: "builtin" (GDAL's HDF5 driver, H5CORO_PREFER=NO), "netcdf" (GDAL's
+netCDF driver) or "h5coro".
 Per subdataset: size, band count and types, checksums, geotransform, CRS
 (WKT), GCPs and their CRS, dataset and band metadata, nodata, scale,
 offset, unit; at file level: metadata and the subdataset list."""
@@ -18,6 +19,9 @@ MODE = sys.argv[1]
 if MODE == "builtin":
     gdal.SetConfigOption("H5CORO_PREFER", "NO")
     FILE_DRIVERS, SUB_DRIVERS = ["HDF5"], ["HDF5Image", "HDF5"]
+elif MODE == "netcdf":
+    gdal.SetConfigOption("H5CORO_PREFER", "NO")
+    FILE_DRIVERS = SUB_DRIVERS = ["netCDF"]
 else:
     FILE_DRIVERS = SUB_DRIVERS = ["H5CORO"]
 gdal.PushErrorHandler("CPLQuietErrorHandler")

@@ -17,13 +17,16 @@ from worker_runs import run_worker  # noqa: E402
 from test_driver import FILES, short  # noqa: E402
 
 WORKER = os.path.join(os.path.dirname(__file__), "parity_worker.py")
+# files GDAL's netCDF driver takes (it identifies HDF5 files by their .nc name)
+NC_FILES = [f for f in FILES if f.endswith((".nc", ".nc4"))]
 
 _runs = {}
 
 
 def results(mode):
     if mode not in _runs:
-        _runs[mode] = run_worker(WORKER, FILES, lambda p: {"path": p, "crashed": True}, args=[mode])
+        files = NC_FILES if mode == "netcdf" else FILES
+        _runs[mode] = run_worker(WORKER, files, lambda p: {"path": p, "crashed": True}, args=[mode])
     return _runs[mode]
 
 
@@ -79,8 +82,15 @@ def diff_raster(where, r, m, out):
         diff_md(bw, rb["md"], mb["md"], out)
 
 
-def differences(path):
-    r, m = results("builtin")[path], results("h5coro")[path]
+def nc_name(k):
+    """Our dataset path as GDAL's netCDF driver names the variable: root
+    variables without the leading '/'."""
+    k = k.lstrip("/")
+    return k if "/" not in k else "/" + k
+
+
+def differences(path, oracle="builtin"):
+    r, m = results(oracle)[path], results("h5coro")[path]
     out = []
     if r.get("crashed") or not r["opened"]:
         return None
@@ -88,11 +98,12 @@ def differences(path):
         return [("file", "crashed", "", m.get("stderr", "")[-300:])]
     if not m["opened"]:
         return [("file", "declined", "opened", "declined")]
-    rs, ms = dict(r["subdatasets"]), dict(m["subdatasets"])
+    rename = nc_name if oracle == "netcdf" else (lambda k: k.replace(" ", "_"))  # the built-in writes spaces as '_'
+    rs, ms = dict(r["subdatasets"]), {rename(k): v for k, v in m["subdatasets"]}
     if rs != ms:
         out.append(("file", "subdatasets", sorted(rs.items())[:3], sorted(ms.items())[:3]))
     diff_md("file", r.get("file_md", {}), m.get("file_md", {}), out)
-    mine = {k.replace(" ", "_"): v for k, v in m["datasets"].items()}  # the built-in writes spaces as '_'
+    mine = {rename(k): v for k, v in m["datasets"].items()}
     for ds in r["datasets"]:
         if ds in mine:
             diff_raster(ds, r["datasets"][ds], mine[ds], out)
@@ -256,3 +267,42 @@ def test_complex_float16(tmp_path):
     got = band.ReadAsArray()
     np.testing.assert_array_equal(got.real, a["r"].astype("f4"))
     np.testing.assert_array_equal(got.imag, a["i"].astype("f4"))
+
+
+# (why, predicate(path, difference)): differences from GDAL's netCDF driver
+# kept on purpose.
+NC_DELIBERATE = [
+    ("band metadata: H5CORO_BAND_INDEX says which index of the band dimension a band is",
+     lambda p, d: d[0].endswith(":md") and d[1] == "H5CORO_BAND_INDEX"),
+    ("the HDF5 built-in cannot decode it here (checksum -1); we read it", lambda p, d: d[1] == "checksum" and d[2] == -1),
+    ("not yet: without _FillValue the netCDF driver takes the fill value message (netCDF's default fill) as "
+     "nodata; we give none", lambda p, d: d[1] == "nodata" and d[3] is None),
+    ("a coordinate of one repeated value: the netCDF driver gives a zero-sized pixel, we no geotransform",
+     lambda p, d: d[1] == "geotransform" and d[3] == [] and d[2][1] == 0),
+    ("not yet: variables in sub-groups (cf_nasa_4326): their coordinate variables in the group are not "
+     "found, so no geotransform, NETCDF_DIM_*_VALUES or coordinate attributes",
+     lambda p, d: "/science/" in d[0]),
+    ("a file of several 2-D variables with 2-D lat/lon: the netCDF driver also opens it as one geolocated "
+     "raster and gives that variable's attributes at file level; we list subdatasets only",
+     lambda p, d: d[0] == "file:md" and d[3] is None and "#" in d[1] and not d[1].startswith("NC_GLOBAL#")),
+    ("georeferencing the netCDF driver lacks: lon/lat in degrees give WGS 84",
+     lambda p, d: d[1] == "srs" and d[2] == ""),
+    ("not yet (nctest_netcdf4_classic.nc): several extra dimensions (netCDF gives NETCDF_DIM_* of the first, "
+     "with 0-filled values of variables it finds by name), an unlimited dimension's length, int8 worded "
+     "'8-bit character', checksums of bottom-up rows without coordinates",
+     lambda p, d: p.endswith("nctest_netcdf4_classic.nc")),
+    ("char (NC_CHAR) arrays: the netCDF driver opens them as Byte; we do not list strings as rasters",
+     lambda p, d: d[1] == "dataset" and d[3] == "not opened" and "char" in d[0]),
+]
+
+
+@pytest.mark.parametrize("path", NC_FILES, ids=[short(p) for p in NC_FILES])
+def test_netcdf_parity(path):
+    """A netCDF-4 file through H5CORO (remote ones come to it) looks as it
+    does through GDAL's netCDF driver: subdataset list, NC_GLOBAL# and var#
+    metadata, NETCDF_DIM_* band metadata, north-up rows, geotransform, CRS."""
+    d = differences(path, "netcdf")
+    if d is None:
+        pytest.skip("GDAL's netCDF driver does not open this file")
+    left = [x for x in d if not any(pred(path, x) for _, pred in NC_DELIBERATE)]
+    assert not left, left[:10]
