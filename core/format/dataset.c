@@ -1,6 +1,7 @@
 /* dataset.c - opening a dataset: its type, shape, layout, filters, fill. */
 #include "format.h"
 #include "limits.h"
+#include "vds.h"
 #include "../util/parallel.h"
 
 #include <stdlib.h>
@@ -42,7 +43,7 @@ static int check_layout(h5c_dataset *d, h5c_error *err)
     if (nelem == UINT64_MAX || (d->type->size && nelem > UINT64_MAX / d->type->size))
         return H5C_FMT(err, "dataset size overflows");
     if (l->cls == H5C_LAYOUT_VIRTUAL)  /* its extent, too, comes from the sources */
-        return H5C_UNSUP(err, "virtual dataset layout");
+        return h5c_vds_open(d, err);
     uint64_t bytes = nelem * d->type->size;
     if (l->cls == H5C_LAYOUT_CONTIGUOUS && l->size == UINT64_MAX) l->size = bytes;
     if (l->cls == H5C_LAYOUT_CHUNKED) {
@@ -114,6 +115,7 @@ void h5c_dataset_close(h5c_dataset *d)
     h5c_layout_free(&d->layout);
     h5c_pipeline_free(&d->pline);
     h5c_fill_free(&d->fill);
+    h5c_vds_free(d->vds);
     free(d->path);
     free(d);
 }

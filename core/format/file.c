@@ -77,7 +77,13 @@ h5c_file *h5c_open(const char *path, const h5c_options *opts, h5c_error *err)
     size_t head = (size_t)((spec + H5C_CACHE_BLOCK - 1) / H5C_CACHE_BLOCK * H5C_CACHE_BLOCK);
     h5c_io *io = h5c_io_open(path, remote, head, err);
     if (!io) return NULL;
-    return h5c_open_io(io, opts, err);
+    h5c_file *f = h5c_open_io(io, opts, err);
+    if (f && !(f->name = strdup(path))) {
+        h5c_close(f);
+        H5C_NOMEM(err);
+        return NULL;
+    }
+    return f;
 }
 
 h5c_file *h5c_open_callback(const char *name, uint64_t size, h5c_read_many_fn fn, void *ud,
@@ -130,6 +136,7 @@ void h5c_close(h5c_file *f)
     if (f->io && f->io != f->backend) f->io->close(f->io);
     h5c_bcache_release(f->cache);
     if (f->backend) f->backend->close(f->backend);
+    free(f->name);
     free(f);
 }
 

@@ -20,7 +20,7 @@ typedef h5c_job job;
 
 /* ---- selection ------------------------------------------------------------ */
 
-static int make_sel(const h5c_dataset *d, const h5c_slice *sl, sel *s, h5c_error *err)
+int h5c_sel_make(const h5c_dataset *d, const h5c_slice *sl, sel *s, h5c_error *err)
 {
     memset(s, 0, sizeof *s);
     s->rank = d->space.rank > 0 ? d->space.rank : 1;
@@ -361,7 +361,7 @@ int h5c_job_prepare(job *jb, const h5c_dataset *d, const h5c_slice *slice, void 
     jb->out = out;
     if (!d || (!out && out_len)) return h5c_fail(err, H5C_ERR_ARG, "h5c_read: no dataset or buffer");
     if (d->space.rank < 0) return 0; /* null dataspace: no elements */
-    if (make_sel(d, slice, &jb->s, err) != 0 || check_read(d, &jb->s, out_len, err) != 0) return -1;
+    if (h5c_sel_make(d, slice, &jb->s, err) != 0 || check_read(d, &jb->s, out_len, err) != 0) return -1;
     if (jb->s.nelem == 0) return 0;
     size_t es = d->type->size, ms = h5c_dtype_mem_size(d->type);
     jb->esize = es;
@@ -403,6 +403,7 @@ int h5c_job_finish(job *jb, h5c_error *err)
 int h5c_read(h5c_dataset *d, const h5c_slice *slice, void *out, size_t out_len, h5c_error *err)
 {
     h5c_err_clear(err);
+    if (d && d->layout.cls == H5C_LAYOUT_VIRTUAL) return h5c_vds_read(d, slice, out, out_len, err);
     job jb;
     if (h5c_job_prepare(&jb, d, slice, out, out_len, err) != 0) {
         if (!jb.in_place) free(jb.dst);
