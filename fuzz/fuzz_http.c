@@ -21,7 +21,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             p += n;
             break;
         }
-        if (n > 9 && memcmp(p, "HTTP/", 5) == 0) status = strtol(p + 9, NULL, 10) % 1000;
+        if (n > 9 && memcmp(p, "HTTP/", 5) == 0) { /* the status code: 3 digits after "HTTP/x.y " */
+            status = 0;
+            for (size_t i = 9; i < 12 && i < n && p[i] >= '0' && p[i] <= '9'; i++) status = status * 10 + (p[i] - '0');
+        }
         h5c_http_header_line(&h, p, n);
         p += n;
     }
