@@ -24,10 +24,8 @@ static void convert(h5c_file *f, const h5c_dtype *t, const uint8_t *data, size_t
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 3) return 0;
-    h5c_file *f = fuzz_file(NULL, 0);
+    h5c_file *f = fuzz_sized_file(data[1]);
     if (!f) return 0;
-    static const uint8_t sizes[4] = {8, 4, 2, 8};
-    f->so = f->sl = sizes[data[1] & 3];
     h5c_error err;
     h5c_dtype *t = NULL;
     if (h5c_dtype_parse(f, data + 2, size - 2, 0x100, &t, &err) == 0) {

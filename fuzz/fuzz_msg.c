@@ -7,10 +7,8 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 2) return 0;
-    h5c_file *f = fuzz_file(NULL, 0);
+    h5c_file *f = fuzz_sized_file(data[1]);
     if (!f) return 0;
-    static const uint8_t sizes[4] = {8, 4, 2, 8};
-    f->so = f->sl = sizes[data[1] & 3];
     h5c_msg m;
     memset(&m, 0, sizeof m);
     m.type = data[0];

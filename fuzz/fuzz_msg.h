@@ -9,6 +9,16 @@
 
 #include <stdio.h>
 
+/* An empty file whose offsets and lengths have the size input byte 1 picks
+ * (2, 4 or 8): the message targets' common setup. */
+static inline h5c_file *fuzz_sized_file(uint8_t sel)
+{
+    static const uint8_t sizes[4] = {8, 4, 2, 8};
+    h5c_file *f = fuzz_file(NULL, 0);
+    if (f) f->so = f->sl = sizes[sel & 3];
+    return f;
+}
+
 static inline void fuzz_use_dtype(const h5c_dtype *t)
 {
     char buf[256];
