@@ -951,65 +951,6 @@ def gen_vds():
                    dcpl=d)
 
 
-def gen_vds_files():
-    """Virtual datasets over other files: sources next to the file, a
-    missing file and dataset (fill value), printf-named frames (%b) and an
-    unlimited mapping over a resizable source, a big-endian source and a
-    strided source selection."""
-    def source(name, path, data, **kw):
-        with new_file(name, 'v110') as g:
-            dset(g, path, data=data, **kw)
-
-    source('vds_part_0.h5', 'data', np.arange(6, dtype='<i4'))
-    source('vds_part_1.h5', 'data', np.arange(10, 16, dtype='<i4'))
-    for j in (0, 1, 3):   # frame 2 is missing: the list of frames ends at 1
-        source('vds_frame_%d.h5' % j, 'f', (100 * j + np.arange(8)).reshape(2, 4).astype('<i4'))
-    with new_file('vds_grow.h5', 'v110') as g:
-        ds = dset(g, 'g', shape=(2, 3), maxshape=(None, 3), chunks=(2, 3), dtype='<i4')
-        ds[...] = np.arange(6).reshape(2, 3)
-        ds.resize((5, 3))
-        ds[2:5] = np.arange(6, 15).reshape(3, 3)
-    source('vds_src_be.h5', 'b', np.arange(6, dtype='>i4').reshape(2, 3) * 3)
-    source('vds_src_grid.h5', 's', np.arange(24, dtype='<f8').reshape(4, 6))
-
-    def vsel(dims, maxdims, start, count, stride=None, block=None):
-        sp = h5s.create_simple(dims, maxdims)
-        sp.select_hyperslab(start, count, stride, block)
-        return sp
-
-    def create(f, name, dtype, dims, maxdims, maps, fill=None):
-        d = dcpl_new()
-        if fill is not None:
-            d.set_fill_value(np.array(fill, dtype=dtype))
-        for vs, fname, dname, src in maps:
-            d.set_virtual(vs, fname, dname, src)
-        tid = h5t.py_create(np.dtype(dtype))
-        h5d.create(f.id, name, tid, h5s.create_simple(dims, maxdims), dcpl=d)
-
-    U = h5s.UNLIMITED
-    with new_file('vds_files_v110.h5', 'v110') as f:
-        row = h5s.create_simple((6,), (6,))
-        create(f, b'stack', '<i4', (3, 6), (3, 6), [
-            (vsel((3, 6), (3, 6), (0, 0), (1, 6)), b'vds_part_0.h5', b'/data', row),
-            (vsel((3, 6), (3, 6), (1, 0), (1, 6)), b'vds_part_1.h5', b'/data', row),
-            (vsel((3, 6), (3, 6), (2, 0), (1, 6)), b'vds_no_such_file.h5', b'/data', row)], fill=-7)
-        create(f, b'missing_dset', '<i4', (6,), (6,), [
-            (vsel((6,), (6,), (0,), (6,)), b'vds_part_0.h5', b'/nope', row)], fill=5)
-        create(f, b'frames', '<i4', (0, 4), (U, 4), [
-            (vsel((0, 4), (U, 4), (0, 0), (U, 1), (2, 1), (2, 4)), b'vds_frame_%b.h5', b'/f',
-             h5s.create_simple((2, 4), (2, 4)))])
-        src = h5s.create_simple((2, 3), (U, 3))
-        src.select_hyperslab((0, 0), (U, 1), (1, 1), (1, 3))
-        create(f, b'grow', '<i4', (0, 3), (U, 3), [
-            (vsel((0, 3), (U, 3), (0, 0), (U, 1), (1, 1), (1, 3)), b'vds_grow.h5', b'/g', src)], fill=-1)
-        create(f, b'big_endian_source', '<i4', (2, 3), (2, 3), [
-            (h5s.create_simple((2, 3), (2, 3)), b'vds_src_be.h5', b'/b', h5s.create_simple((2, 3), (2, 3)))])
-        src = h5s.create_simple((4, 6), (4, 6))
-        src.select_hyperslab((0, 1), (2, 3), (2, 2))
-        create(f, b'strided_source', '<f8', (3, 4), (3, 4), [
-            (vsel((3, 4), (3, 4), (1, 1), (2, 3)), b'vds_src_grid.h5', b'/s', src)], fill=0.5)
-
-
 # --------------------------------------------------------------------------
 # geospatial files
 
@@ -1212,7 +1153,6 @@ def main():
     gen_links()
     gen_resizable()
     gen_vds()
-    gen_vds_files()
     gen_netcdf()
     gen_georef()
     gen_icesat2()

@@ -35,7 +35,7 @@ static void read_dataset(h5c_file *f, const char *path)
     for (int i = 0; i < in.rank; i++) n = in.dims[i] && n > UINT64_MAX / in.dims[i] ? UINT64_MAX : n * in.dims[i];
     size_t ms = h5c_dtype_mem_size(in.type);
     if (in.rank >= 0 && ms && n <= MAX_READ_BYTES / ms) {
-        void *buf = malloc(n * ms + 1);
+        void *buf = malloc(n * ms ? n * ms : 1);
         if (buf && h5c_read(d, NULL, buf, n * ms, &err) == 0) h5c_free_vlen(in.type, buf, n);
         free(buf);
     }

@@ -7,7 +7,6 @@
  * by H5C_MAX_TREE_DEPTH, and the records and nodes visited by the header's
  * record total, so a cycle of child pointers cannot loop. */
 #include "format.h"
-#include "limits.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,9 +96,9 @@ static int check_header(bt2 *t, h5c_error *err)
     if (t->rec_size == 0 || t->node_size <= NODE_PREFIX || t->rec_size > t->node_size - NODE_PREFIX)
         return H5C_FMT(err, "B-tree v2 at 0x%llx: bad node size %u / record size %u", ULL(t->addr),
                        t->node_size, t->rec_size);
-    if (t->depth > h5c_lim_tree_depth(t->f))
-        return h5c_fail(err, H5C_ERR_LIMIT, "B-tree v2 at 0x%llx: depth %u exceeds the limit %u", ULL(t->addr),
-                        t->depth, h5c_lim_tree_depth(t->f));
+    if (t->depth > H5C_MAX_TREE_DEPTH)
+        return h5c_fail(err, H5C_ERR_LIMIT, "B-tree v2 at 0x%llx: depth %u exceeds %d", ULL(t->addr),
+                        t->depth, H5C_MAX_TREE_DEPTH);
     if ((uint64_t)t->node_size * (t->depth + 1u) > LIVE_NODE_BYTES)
         return h5c_fail(err, H5C_ERR_LIMIT, "B-tree v2 at 0x%llx: %u levels of %u-byte nodes exceed the memory limit",
                         ULL(t->addr), t->depth + 1u, t->node_size);

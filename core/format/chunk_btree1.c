@@ -15,7 +15,6 @@
  * <= H5C_MAX_TREE_DEPTH), a node may be visited once (no shared subtrees),
  * and the number of nodes is bounded by the chunk grid. */
 #include "chunk_index.h"
-#include "limits.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -168,10 +167,10 @@ static int visit_node(bt1 *t, uint64_t addr, const uint8_t *buf, size_t len, int
     if (expect_level >= 0 && (int)level != expect_level)
         return H5C_FMT(err, "B-tree v1 chunk index at 0x%llx: node at 0x%llx: level %u, expected %d",
                        (unsigned long long)t->root, (unsigned long long)addr, level, expect_level);
-    if (level > h5c_lim_tree_depth(t->x->f))
+    if (level > H5C_MAX_TREE_DEPTH)
         return h5c_fail(err, H5C_ERR_LIMIT, "B-tree v1 chunk index at 0x%llx: node at 0x%llx: depth %u "
-                                            "exceeds the limit %u",
-                        (unsigned long long)t->root, (unsigned long long)addr, level, h5c_lim_tree_depth(t->x->f));
+                                            "exceeds %d",
+                        (unsigned long long)t->root, (unsigned long long)addr, level, H5C_MAX_TREE_DEPTH);
     if (len < node_size(t, n))
         return H5C_FMT(err, "B-tree v1 chunk index at 0x%llx: node at 0x%llx: %u entries do not fit "
                             "(truncated node)",

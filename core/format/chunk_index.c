@@ -3,7 +3,6 @@
  * are handled here; the others live in chunk_btree1.c, chunk_farray.c,
  * chunk_earray.c and chunk_btree2.c. */
 #include "chunk_index.h"
-#include "limits.h"
 
 #include <stdio.h>
 
@@ -57,13 +56,6 @@ int h5c_cidx_emit(h5c_cidx *x, uint64_t addr, uint64_t size, uint32_t mask,
                        what, (unsigned long long)where, (unsigned long long)addr,
                        (unsigned long long)size, (unsigned long long)x->chunk_bytes);
     h5c_file *f = x->f;
-    /* a decompression bomb: far more decoded bytes than any codec makes of so few */
-    if (x->filtered && x->chunk_bytes > (4u << 10) &&
-        x->chunk_bytes - (4u << 10) > sat_mul(size, h5c_lim_inflate_ratio(f)))
-        return h5c_fail(err, H5C_ERR_LIMIT, "%s at 0x%llx: chunk at 0x%llx: %llu stored bytes would decode to %llu, "
-                                            "beyond the inflate ratio limit %llu",
-                        what, (unsigned long long)where, (unsigned long long)addr, (unsigned long long)size,
-                        (unsigned long long)x->chunk_bytes, (unsigned long long)h5c_lim_inflate_ratio(f));
     if (addr > UINT64_MAX - f->base || f->base + addr > f->eof || size > f->eof - (f->base + addr))
         return H5C_FMT(err, "%s at 0x%llx: chunk at 0x%llx (%llu bytes) runs past the end of the file "
                             "(size %llu)",

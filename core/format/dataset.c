@@ -1,7 +1,5 @@
 /* dataset.c - opening a dataset: its type, shape, layout, filters, fill. */
 #include "format.h"
-#include "limits.h"
-#include "vds.h"
 #include "../util/parallel.h"
 
 #include <stdlib.h>
@@ -43,7 +41,7 @@ static int check_layout(h5c_dataset *d, h5c_error *err)
     if (nelem == UINT64_MAX || (d->type->size && nelem > UINT64_MAX / d->type->size))
         return H5C_FMT(err, "dataset size overflows");
     if (l->cls == H5C_LAYOUT_VIRTUAL)  /* its extent, too, comes from the sources */
-        return h5c_vds_open(d, err);
+        return H5C_UNSUP(err, "virtual dataset layout");
     uint64_t bytes = nelem * d->type->size;
     if (l->cls == H5C_LAYOUT_CONTIGUOUS && l->size == UINT64_MAX) l->size = bytes;
     if (l->cls == H5C_LAYOUT_CHUNKED) {
@@ -53,9 +51,7 @@ static int check_layout(h5c_dataset *d, h5c_error *err)
         uint64_t cb = d->type->size;
         for (int i = 0; i < l->ndims; i++) {
             cb *= l->chunk[i];
-            if (cb > h5c_lim_chunk_bytes(d->f))
-                return h5c_fail(err, H5C_ERR_LIMIT, "chunk of more than %llu bytes (the chunk size limit)",
-                                (unsigned long long)h5c_lim_chunk_bytes(d->f));
+            if (cb > ((uint64_t)1 << 34)) return h5c_fail(err, H5C_ERR_LIMIT, "chunk of more than 16 GiB");
         }
     }
     return 0;
@@ -115,7 +111,6 @@ void h5c_dataset_close(h5c_dataset *d)
     h5c_layout_free(&d->layout);
     h5c_pipeline_free(&d->pline);
     h5c_fill_free(&d->fill);
-    h5c_vds_free(d->vds);
     free(d->path);
     free(d);
 }

@@ -1,7 +1,6 @@
 /* file.c - opening a file and reading its metadata bytes. */
 #define _POSIX_C_SOURCE 200809L
 #include "format.h"
-#include "limits.h"
 #include "../cache/block_cache.h"
 #include "../util/sized.h"
 
@@ -77,13 +76,7 @@ h5c_file *h5c_open(const char *path, const h5c_options *opts, h5c_error *err)
     size_t head = (size_t)((spec + H5C_CACHE_BLOCK - 1) / H5C_CACHE_BLOCK * H5C_CACHE_BLOCK);
     h5c_io *io = h5c_io_open(path, remote, head, err);
     if (!io) return NULL;
-    h5c_file *f = h5c_open_io(io, opts, err);
-    if (f && !(f->name = strdup(path))) {
-        h5c_close(f);
-        H5C_NOMEM(err);
-        return NULL;
-    }
-    return f;
+    return h5c_open_io(io, opts, err);
 }
 
 h5c_file *h5c_open_callback(const char *name, uint64_t size, h5c_read_many_fn fn, void *ud,
@@ -136,7 +129,6 @@ void h5c_close(h5c_file *f)
     if (f->io && f->io != f->backend) f->io->close(f->io);
     h5c_bcache_release(f->cache);
     if (f->backend) f->backend->close(f->backend);
-    free(f->name);
     free(f);
 }
 
@@ -159,9 +151,9 @@ uint8_t *h5c_meta_read(h5c_file *f, uint64_t addr, size_t len, const char *what,
                        h5c_error *err)
 {
     uint64_t abs = 0;
-    if (len > h5c_lim_meta_bytes(f)) {
-        h5c_fail(err, H5C_ERR_LIMIT, "%s at 0x%llx: size %zu exceeds the metadata limit (%llu bytes)", what,
-                 (unsigned long long)addr, len, (unsigned long long)h5c_lim_meta_bytes(f));
+    if (len > H5C_MAX_META_BLOCK) {
+        h5c_fail(err, H5C_ERR_LIMIT, "%s at 0x%llx: size %zu exceeds the metadata limit", what,
+                 (unsigned long long)addr, len);
         return NULL;
     }
     if (abs_range(f, addr, len, what, &abs, err) != 0) return NULL;

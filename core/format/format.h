@@ -30,7 +30,6 @@
 
 struct h5c_file {
     h5c_io *io;
-    char *name;               /* path or URL opened (NULL: callback, tests): virtual sources resolve next to it */
     uint64_t base;            /* base address (absolute) */
     int data_uncached;        /* tests: data reads never copy from the metadata cache */
     uint64_t eof;             /* io->size */
@@ -190,7 +189,6 @@ typedef struct h5c_layout {
     uint32_t bt2_node_size;
     uint8_t bt2_split, bt2_merge;
     uint64_t single_size;     /* single chunk, filtered: stored size */
-    uint32_t vds_index;       /* virtual: mapping list's object in the heap collection at addr */
     uint32_t single_mask;
 } h5c_layout;
 
@@ -326,7 +324,6 @@ struct h5c_dataset {
     h5c_pipeline pline;
     h5c_fill fill;
     h5c_info info;
-    struct h5c_vds *vds;      /* virtual layout: mappings and sources (vds.h) */
 };
 
 typedef struct h5c_chunk {

@@ -1,6 +1,5 @@
 /* group.c - the links of a group (any storage) and path resolution. */
 #include "format.h"
-#include "limits.h"
 #include "../util/grow.h"
 
 #include <stdlib.h>
@@ -9,16 +8,11 @@
 typedef struct link_vec {
     h5c_link *v;
     size_t n, cap;
-    uint64_t max;             /* group_members limit */
-    uint64_t addr;            /* the group's header, for the message */
 } link_vec;
 
 static int vec_push(const h5c_link *l, void *ud, h5c_error *err)
 {
     link_vec *lv = ud;
-    if (lv->max && lv->n >= lv->max)
-        return h5c_fail(err, H5C_ERR_LIMIT, "group at 0x%llx: more than %llu members (the limit)",
-                        (unsigned long long)lv->addr, (unsigned long long)lv->max);
     if (h5c_grow((void **)&lv->v, &lv->cap, lv->n, sizeof *lv->v) != 0) return H5C_NOMEM(err);
     h5c_link *d = &lv->v[lv->n];
     *d = *l;
@@ -52,8 +46,6 @@ static int compact_links(h5c_file *f, const h5c_ohdr *oh, link_vec *lv, h5c_erro
 int h5c_group_links(h5c_file *f, const h5c_ohdr *oh, h5c_link **links, size_t *n, h5c_error *err)
 {
     link_vec lv = {0};
-    lv.max = h5c_lim_group_members(f);
-    lv.addr = oh->addr;
     int rc = 0;
     const h5c_msg *st = h5c_ohdr_find(oh, H5C_MSG_SYMBOL_TABLE);
     const h5c_msg *li = h5c_ohdr_find(oh, H5C_MSG_LINK_INFO);
@@ -111,9 +103,8 @@ static int follow(h5c_file *f, uint64_t group, const h5c_link *l, int *hops, uin
     if (l->type == 64)
         return H5C_UNSUP(err, "external link '%s' to %s:%s", l->name, l->target_file, l->target);
     if (l->type != 1) return H5C_UNSUP(err, "user-defined link type %u ('%s')", l->type, l->name);
-    if (++*hops > (int)h5c_lim_link_hops(f))
-        return h5c_fail(err, H5C_ERR_LIMIT, "soft link '%s': too many levels of links (more than %u: cycle?)", l->name,
-                        h5c_lim_link_hops(f));
+    if (++*hops > H5C_MAX_LINK_DEPTH)
+        return H5C_FMT(err, "soft link '%s': too many levels of links (cycle?)", l->name);
     uint64_t from = l->target[0] == '/' ? f->root_addr : group;
     return resolve_from(f, from, l->target, hops, addr, err);
 }

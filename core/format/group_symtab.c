@@ -1,7 +1,6 @@
 /* group_symtab.c - "old-style" groups: a v1 B-tree (node type 0) whose
  * leaves point at symbol table nodes (SNOD), names in a local heap. */
 #include "format.h"
-#include "limits.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -67,7 +66,7 @@ static int visit_snod(walk *w, uint64_t addr, h5c_error *err)
 
 static int visit_node(walk *w, uint64_t addr, int depth, h5c_error *err)
 {
-    if (depth > (int)h5c_lim_tree_depth(w->f) || ++w->nodes > MAX_NODES)
+    if (depth > H5C_MAX_TREE_DEPTH || ++w->nodes > MAX_NODES)
         return H5C_FMT(err, "group B-tree node at 0x%llx: tree too deep or cyclic", (unsigned long long)addr);
     size_t hdr = 8 + 2u * w->f->so;
     size_t cap = hdr + (2u * w->f->btree_k + 1) * ((size_t)w->f->sl + w->f->so);
@@ -84,7 +83,7 @@ static int visit_node(walk *w, uint64_t addr, int depth, h5c_error *err)
     int rc = 0;
     if (!h5c_cur_ok(&c) || memcmp(sig, "TREE", 4) != 0 || type != 0)
         rc = H5C_FMT(err, "group B-tree node at 0x%llx: bad signature or node type", (unsigned long long)addr);
-    else if (level > 0 && depth == 0 && level > h5c_lim_tree_depth(w->f))
+    else if (level > 0 && depth == 0 && level > H5C_MAX_TREE_DEPTH)
         rc = H5C_FMT(err, "group B-tree node at 0x%llx: level %u too deep", (unsigned long long)addr, level);
     uint64_t *kids = rc == 0 && used ? malloc(used * sizeof *kids) : NULL;
     if (rc == 0 && used && !kids) rc = H5C_NOMEM(err);

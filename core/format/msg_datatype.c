@@ -1,6 +1,5 @@
 /* msg_datatype.c - datatype message (0x03): every class, versions 1-3. */
 #include "format.h"
-#include "limits.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -215,9 +214,7 @@ static int parse_props(h5c_cur *c, h5c_dtype *t, uint8_t version, uint32_t bits,
 static int parse_type(h5c_cur *c, h5c_dtype **out, int depth, h5c_error *err)
 {
     *out = NULL;
-    if (depth > H5C_MAX_DTYPE_DEPTH)
-        return h5c_fail(err, H5C_ERR_LIMIT, "datatype at 0x%llx: nesting too deep (deeper than the limit)",
-                        (unsigned long long)h5c_cur_pos(c));
+    if (depth > H5C_MAX_DTYPE_DEPTH) return bad(c, "datatype nesting too deep", err);
     uint64_t at = h5c_cur_pos(c);
     uint8_t cv = h5c_cur_u8(c);
     uint32_t bits = (uint32_t)h5c_cur_uint(c, 3);
@@ -254,9 +251,7 @@ int h5c_dtype_parse(h5c_file *f, const uint8_t *p, size_t len, uint64_t addr, h5
 {
     h5c_cur c;
     h5c_file_cur(f, &c, p, len, addr);
-    /* a lower nesting limit starts the depth count that much higher */
-    int depth0 = H5C_MAX_DTYPE_DEPTH - (int)h5c_lim_dtype_depth(f);
-    if (parse_type(&c, out, depth0, err) != 0) {
+    if (parse_type(&c, out, 0, err) != 0) {
         h5c_dtype_free(*out);
         *out = NULL;
         return -1;

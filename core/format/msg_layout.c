@@ -135,13 +135,7 @@ int h5c_layout_parse(h5c_file *f, const h5c_msg *m, h5c_layout *out, h5c_error *
             break;
         case H5C_LAYOUT_CHUNKED: rc = parse_chunked(&c, out, f, m, err); break;
         case H5C_LAYOUT_VIRTUAL:
-            if (out->version != 4) {
-                rc = bad(m, "virtual layout needs version 4", err);
-                break;
-            }
-            out->addr = h5c_cur_addr(&c); /* global heap collection of the mapping list */
-            out->vds_index = h5c_cur_u32(&c);
-            rc = h5c_cur_ok(&c) ? 0 : bad(m, "truncated", err);
+            rc = out->version == 4 ? 0 : bad(m, "virtual layout needs version 4", err);
             break;
         default: rc = bad(m, "unknown layout class", err);
         }

@@ -1,7 +1,6 @@
 /* object_header.c - object headers v1/v2 with continuation blocks and
  * shared-message resolution. */
 #include "format.h"
-#include "limits.h"
 #include "../util/grow.h"
 
 #include <stdlib.h>
@@ -33,9 +32,9 @@ static int add_block(h5c_ohdr *oh, uint8_t *b, h5c_error *err)
 static int add_msg(oh_state *s, const h5c_msg *m, h5c_error *err)
 {
     h5c_ohdr *oh = s->oh;
-    if (oh->nmsgs >= h5c_lim_header_msgs(s->f))
-        return h5c_fail(err, H5C_ERR_LIMIT, "object header at 0x%llx: more than %u messages (the limit)",
-                        (unsigned long long)oh->addr, h5c_lim_header_msgs(s->f));
+    if (oh->nmsgs >= H5C_MAX_HEADER_MSGS)
+        return h5c_fail(err, H5C_ERR_LIMIT, "object header at 0x%llx: more than %d messages",
+                        (unsigned long long)oh->addr, H5C_MAX_HEADER_MSGS);
     if (h5c_grow((void **)&oh->msgs, &s->cap, oh->nmsgs, sizeof *oh->msgs) != 0) return H5C_NOMEM(err);
     oh->msgs[oh->nmsgs++] = *m;
     return 0;
@@ -144,8 +143,8 @@ static int read_v2_prefix(oh_state *s, h5c_error *err)
     int ok = h5c_cur_ok(&c);
     free(p);
     if (!ok) return H5C_FMT(err, "object header at 0x%llx: truncated prefix", (unsigned long long)oh->addr);
-    if (size0 > h5c_lim_meta_bytes(s->f))
-        return h5c_fail(err, H5C_ERR_LIMIT, "object header at 0x%llx: chunk size %llu exceeds the metadata limit",
+    if (size0 > H5C_MAX_META_BLOCK)
+        return h5c_fail(err, H5C_ERR_LIMIT, "object header at 0x%llx: chunk size %llu too large",
                         (unsigned long long)oh->addr, (unsigned long long)size0);
     size_t total = prefix + (size_t)size0 + 4;
     uint8_t *b = h5c_meta_read(s->f, oh->addr, total, "object header", err);
@@ -156,8 +155,8 @@ static int read_v2_prefix(oh_state *s, h5c_error *err)
 
 static int read_continuation(oh_state *s, uint64_t addr, uint64_t len, h5c_error *err)
 {
-    if (len > h5c_lim_meta_bytes(s->f))
-        return h5c_fail(err, H5C_ERR_LIMIT, "object header at 0x%llx: continuation at 0x%llx exceeds the metadata limit",
+    if (len > H5C_MAX_META_BLOCK)
+        return h5c_fail(err, H5C_ERR_LIMIT, "object header at 0x%llx: continuation at 0x%llx too large",
                         (unsigned long long)s->oh->addr, (unsigned long long)addr);
     uint8_t *b = h5c_meta_read(s->f, addr, (size_t)len, "object header continuation", err);
     if (!b || add_block(s->oh, b, err) != 0) return -1;

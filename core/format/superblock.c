@@ -115,11 +115,9 @@ static int read_extension(h5c_file *f, h5c_error *err)
             }
         }
         if (!h5c_cur_ok(&c)) {
-            /* m points into oh: name it before freeing (fuzzing found the use after free) */
-            H5C_FMT(err, "superblock extension message 0x%x at 0x%llx: truncated", m->type,
-                    (unsigned long long)m->addr);
             h5c_ohdr_free(&oh);
-            return -1;
+            return H5C_FMT(err, "superblock extension message 0x%x at 0x%llx: truncated", m->type,
+                           (unsigned long long)m->addr);
         }
     }
     h5c_ohdr_free(&oh);

@@ -185,24 +185,6 @@ typedef struct h5c_remote {
  * the environment; r must not outlive it. */
 H5C_API void h5c_remote_from_env(h5c_remote *r);
 
-/* Safety caps on what a file's fields may make the reader do. 0 means the
- * default (in parentheses); a cap that is hit fails with H5C_ERR_LIMIT and a
- * message naming the structure, its address and the cap. The depth caps can
- * only be lowered below their defaults (fixed-size walk state). */
-typedef struct h5c_limits {
-    uint64_t meta_bytes;      /* one metadata structure read: header chunk, heap block,
-                                 B-tree node, array block (64 MiB) */
-    uint32_t header_msgs;     /* messages in one object header (65536) */
-    uint64_t chunk_bytes;     /* decoded bytes of one chunk (16 GiB) */
-    uint32_t inflate_ratio;   /* decoded / stored bytes of a filtered chunk, beyond
-                                 its first 4 KiB (1000000) */
-    uint32_t tree_depth;      /* B-tree, fractal heap levels (64, the most) */
-    uint32_t dtype_depth;     /* nested datatypes (32, the most) */
-    uint32_t link_hops;       /* soft links followed by one path lookup (40) */
-    uint64_t group_members;   /* links of one group (16777216) */
-    uint64_t read_bytes;      /* file-order staging buffer of one read (1 GiB) */
-} h5c_limits;
-
 /* Both option structs start with `size` so fields can be added at the end:
  * set it to sizeof the struct, or leave it 0 (zero-initialised structs,
  * `h5c_options o = {0}`, mean "the current layout"). Fields beyond a
@@ -215,7 +197,6 @@ typedef struct h5c_options {
     uint64_t cache_bytes;     /* block cache bound (0: 256 MiB) */
     uint64_t merge_gap;       /* coalesce ranges this close (0: 1 MiB) */
     uint64_t max_range;       /* split ranges above this (0: 16 MiB) */
-    h5c_limits limits;        /* safety caps (all 0: the defaults) */
 } h5c_options;
 
 /* Open a local path, s3://bucket/key, /vsis3/bucket/key, http(s)://...,

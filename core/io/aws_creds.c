@@ -115,7 +115,7 @@ char *h5c_aws_ini_get(const char *text, const char *section, const char *key)
 }
 
 /* String value of "name": "..." in a flat JSON object (escapes decoded). */
-char *h5c_aws_json_get(const char *doc, const char *name)
+static char *json_get(const char *doc, const char *name)
 {
     size_t nl = strlen(name);
     for (const char *p = doc; (p = strchr(p, '"')) != NULL; p++) {
@@ -161,7 +161,7 @@ char *h5c_aws_json_get(const char *doc, const char *name)
 }
 
 /* Text of the first <tag>...</tag> (XML entities &amp; &lt; &gt; &quot; &apos; decoded). */
-char *h5c_aws_xml_get(const char *doc, const char *tag)
+static char *xml_get(const char *doc, const char *tag)
 {
     char open[96], close[96];
     snprintf(open, sizeof open, "<%s>", tag);
@@ -366,16 +366,16 @@ static int fetch_web_identity(h5c_aws_creds *c, h5c_aws_key *k, int64_t *exp, ch
             OPENSSL_cleanse(url, strlen(url));
             free(url);
             if (st == 200 && body) {
-                k->access_key_id = h5c_aws_xml_get(body, "AccessKeyId");
-                k->secret_access_key = h5c_aws_xml_get(body, "SecretAccessKey");
-                k->session_token = h5c_aws_xml_get(body, "SessionToken");
-                char *e = h5c_aws_xml_get(body, "Expiration");
+                k->access_key_id = xml_get(body, "AccessKeyId");
+                k->secret_access_key = xml_get(body, "SecretAccessKey");
+                k->session_token = xml_get(body, "SessionToken");
+                char *e = xml_get(body, "Expiration");
                 *exp = e ? h5c_aws_parse_time(e) : 0;
                 free(e);
                 if (k->access_key_id && k->secret_access_key) rc = 0;
                 else snprintf(why, whylen, "STS answer without credentials");
             } else if (st > 0) {
-                char *code = body ? h5c_aws_xml_get(body, "Code") : NULL;
+                char *code = body ? xml_get(body, "Code") : NULL;
                 snprintf(why, whylen, "STS answered HTTP %ld%s%s", st, code ? " " : "", code ? code : "");
                 free(code);
             }
@@ -391,10 +391,10 @@ static int fetch_web_identity(h5c_aws_creds *c, h5c_aws_key *k, int64_t *exp, ch
 
 static int parse_json_creds(const char *body, h5c_aws_key *k, int64_t *exp)
 {
-    k->access_key_id = h5c_aws_json_get(body, "AccessKeyId");
-    k->secret_access_key = h5c_aws_json_get(body, "SecretAccessKey");
-    k->session_token = h5c_aws_json_get(body, "Token");
-    char *e = h5c_aws_json_get(body, "Expiration");
+    k->access_key_id = json_get(body, "AccessKeyId");
+    k->secret_access_key = json_get(body, "SecretAccessKey");
+    k->session_token = json_get(body, "Token");
+    char *e = json_get(body, "Expiration");
     *exp = e ? h5c_aws_parse_time(e) : 0;
     free(e);
     if (k->access_key_id && k->secret_access_key) return 0;

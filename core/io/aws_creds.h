@@ -50,12 +50,6 @@ int64_t h5c_aws_parse_time(const char *s);
  * malloc'd or NULL. Exposed for tests. */
 char *h5c_aws_ini_get(const char *text, const char *section, const char *key);
 
-/* String value of "name" in a flat JSON object (ECS/IMDS credentials,
- * escapes decoded) and text of the first <tag> of an XML document (STS,
- * entities decoded); malloc'd or NULL. Exposed for tests and fuzzing. */
-char *h5c_aws_json_get(const char *doc, const char *name);
-char *h5c_aws_xml_get(const char *doc, const char *tag);
-
 #ifdef __cplusplus
 }
 #endif

@@ -13,7 +13,6 @@
  * bounded in count and total time. Nothing secret is ever logged. */
 #include "io.h"
 #include "aws_creds.h"
-#include "http_parse.h"
 #include "s3_url.h"
 #include "sigv4.h"
 #include "../util/err.h"
@@ -65,7 +64,10 @@ typedef struct xfer {
     h5c_range *range; /* the caller's range (its done callback), NULL for the probe */
     /* response */
     long status;
-    h5c_http_head hd; /* ETag, Content-Range, Content-Length, Content-Type */
+    char etag[256];
+    char crange[128];
+    int64_t clen;   /* -1 unknown */
+    int html;
     size_t got;     /* bytes stored (206) */
     uint64_t seen;  /* body bytes seen (200) */
     char *errbody;
@@ -170,11 +172,80 @@ static void mpool_put(remote *rm, CURLM *m)
 
 /* ---- response callbacks ------------------------------------------------------ */
 
+static void copy_trim(char *dst, size_t cap, const char *s, size_t n)
+{
+    while (n && (*s == ' ' || *s == '\t')) s++, n--;
+    while (n && (s[n - 1] == '\r' || s[n - 1] == '\n' || s[n - 1] == ' ' || s[n - 1] == '\t')) n--;
+    if (n >= cap) n = cap - 1;
+    memcpy(dst, s, n);
+    dst[n] = 0;
+}
+
 static size_t on_header(char *p, size_t size, size_t nmemb, void *ud)
 {
     xfer *x = ud;
-    h5c_http_header_line(&x->hd, p, size * nmemb);
-    return size * nmemb;
+    size_t n = size * nmemb;
+    if (n >= 5 && strncmp(p, "HTTP/", 5) == 0) { /* a new response (redirect, 100) */
+        x->etag[0] = x->crange[0] = 0;
+        x->clen = -1;
+        x->html = 0;
+        return n;
+    }
+    const char *colon = memchr(p, ':', n);
+    if (!colon) return n;
+    size_t kl = (size_t)(colon - p);
+    const char *v = colon + 1;
+    size_t vl = n - kl - 1;
+    if (kl == 4 && strncasecmp(p, "etag", 4) == 0) {
+        copy_trim(x->etag, sizeof x->etag, v, vl);
+    } else if (kl == 13 && strncasecmp(p, "content-range", 13) == 0) {
+        copy_trim(x->crange, sizeof x->crange, v, vl);
+    } else if (kl == 14 && strncasecmp(p, "content-length", 14) == 0) {
+        char t[32];
+        copy_trim(t, sizeof t, v, vl);
+        char *end;
+        errno = 0;
+        unsigned long long c = strtoull(t, &end, 10);
+        x->clen = (end != t && !*end && !errno && t[0] != '-') ? (int64_t)c : -1;
+    } else if (kl == 12 && strncasecmp(p, "content-type", 12) == 0) {
+        char t[64];
+        copy_trim(t, sizeof t, v, vl);
+        x->html = strncasecmp(t, "text/html", 9) == 0;
+    }
+    return n;
+}
+
+/* "bytes a-b/t" (t may be "*"); "bytes * /t" for 416. */
+static int parse_crange(const char *s, uint64_t *a, uint64_t *b, uint64_t *t, int *t_known)
+{
+    if (strncasecmp(s, "bytes", 5) != 0) return -1;
+    s += 5;
+    while (*s == ' ' || *s == '=') s++;
+    char *end;
+    *t_known = 0;
+    if (*s == '*') {
+        s++;
+        *a = *b = 0;
+    } else {
+        if (*s < '0' || *s > '9') return -1;
+        errno = 0;
+        *a = strtoull(s, &end, 10);
+        if (*end != '-' || errno) return -1;
+        s = end + 1;
+        if (*s < '0' || *s > '9') return -1;
+        *b = strtoull(s, &end, 10);
+        if (errno || *b < *a) return -1;
+        s = end;
+    }
+    if (*s != '/') return -1;
+    s++;
+    if (*s == '*') return 0;
+    if (*s < '0' || *s > '9') return -1;
+    errno = 0;
+    *t = strtoull(s, &end, 10);
+    if (errno || *end) return -1;
+    *t_known = 1;
+    return 0;
 }
 
 static void set_bad(xfer *x, int kind, const char *msg)
@@ -187,7 +258,7 @@ static void set_bad(xfer *x, int kind, const char *msg)
 static int etag_differs(const xfer *x)
 {
     const remote *rm = x->rm;
-    return rm->io.etag[0] && x->hd.etag[0] && strcmp(rm->io.etag, x->hd.etag) != 0;
+    return rm->io.etag[0] && x->etag[0] && strcmp(rm->io.etag, x->etag) != 0;
 }
 
 /* The first request asks for the start of the object (or one byte): its
@@ -204,17 +275,17 @@ static size_t probe_body(xfer *x, long st, const char *p, size_t n)
         int tk = 0;
         uint64_t total = UINT64_MAX;
         if (st == 206) {
-            if (h5c_http_content_range(x->hd.crange, &a, &b, &t, &tk) != 0 || a != 0 || b < a) {
-                set_bad(x, 1, x->hd.crange[0] ? "malformed Content-Range" : "206 without Content-Range");
+            if (parse_crange(x->crange, &a, &b, &t, &tk) != 0 || a != 0 || b < a) {
+                set_bad(x, 1, x->crange[0] ? "malformed Content-Range" : "206 without Content-Range");
                 return 0;
             }
             total = tk ? t : b + 1;
-            if (b + 1 != (total < x->len ? total : x->len) || (x->hd.clen >= 0 && (uint64_t)x->hd.clen != b + 1)) {
+            if (b + 1 != (total < x->len ? total : x->len) || (x->clen >= 0 && (uint64_t)x->clen != b + 1)) {
                 set_bad(x, 1, "Content-Range or Content-Length does not match the range asked for");
                 return 0;
             }
-        } else if (x->hd.clen >= 0) {
-            total = (uint64_t)x->hd.clen;
+        } else if (x->clen >= 0) {
+            total = (uint64_t)x->clen;
         }
         if (total < x->len) x->len = (size_t)total;
         if (!x->buf && !(x->buf = malloc(x->len ? x->len : 1))) return 0;
@@ -255,7 +326,7 @@ static size_t on_body(char *p, size_t size, size_t nmemb, void *ud)
         return 0;
     }
     if (x->probe) return probe_body(x, st, p, n);
-    if (x->hd.html) {
+    if (x->html) {
         set_bad(x, 1, "an HTML page instead of data");
         return 0;
     }
@@ -263,8 +334,8 @@ static size_t on_body(char *p, size_t size, size_t nmemb, void *ud)
         if (x->got == 0 && x->seen == 0) {
             uint64_t a, b, t;
             int tk;
-            if (h5c_http_content_range(x->hd.crange, &a, &b, &t, &tk) != 0) {
-                set_bad(x, 1, x->hd.crange[0] ? "malformed Content-Range" : "206 without Content-Range");
+            if (parse_crange(x->crange, &a, &b, &t, &tk) != 0) {
+                set_bad(x, 1, x->crange[0] ? "malformed Content-Range" : "206 without Content-Range");
                 return 0;
             }
             if (tk && t != x->rm->io.size) {
@@ -286,7 +357,7 @@ static size_t on_body(char *p, size_t size, size_t nmemb, void *ud)
         return n;
     }
     /* 200: the whole object; keep our slice */
-    if (x->seen == 0 && x->hd.clen >= 0 && (uint64_t)x->hd.clen != x->rm->io.size) {
+    if (x->seen == 0 && x->clen >= 0 && (uint64_t)x->clen != x->rm->io.size) {
         set_bad(x, 1, "200 response whose length is not the object size");
         return 0;
     }
@@ -322,7 +393,9 @@ static int add_header(struct curl_slist **l, const char *name, const char *value
 static void xfer_reset_response(xfer *x)
 {
     x->status = 0;
-    h5c_http_head_reset(&x->hd);
+    x->etag[0] = x->crange[0] = 0;
+    x->clen = -1;
+    x->html = 0;
     x->got = 0;
     x->seen = 0;
     free(x->errbody);
@@ -410,6 +483,35 @@ static int xfer_start(xfer *x, CURLM *m, h5c_error *err)
 
 enum { OUT_OK, OUT_RETRY, OUT_FATAL };
 
+static char *xml_text(const char *doc, const char *tag)
+{
+    char o[64], c[64];
+    snprintf(o, sizeof o, "<%s>", tag);
+    snprintf(c, sizeof c, "</%s>", tag);
+    const char *a = doc ? strstr(doc, o) : NULL;
+    if (!a) return NULL;
+    a += strlen(o);
+    const char *b = strstr(a, c);
+    if (!b || b - a > 300) return NULL;
+    return strndup(a, (size_t)(b - a));
+}
+
+/* Describe an HTTP error: "HTTP 404 NoSuchKey: The specified key does not exist." */
+static void describe_status(xfer *x, char *out, size_t len)
+{
+    char *code = xml_text(x->errbody, "Code"), *msg = xml_text(x->errbody, "Message");
+    /* keep printable ASCII only */
+    for (char *s = code; s && *s; s++) if (*s < 32 || *s > 126) *s = '?';
+    for (char *s = msg; s && *s; s++) if (*s < 32 || *s > 126) *s = '?';
+    const char *kind = x->status == 403 ? " (access denied)" : x->status == 404 ? " (not found)" : "";
+    if (code)
+        snprintf(out, len, "HTTP %ld %s%s%.200s", x->status, code, msg ? ": " : "", msg ? msg : "");
+    else
+        snprintf(out, len, "HTTP %ld%s%s", x->status, kind, x->html ? " (an HTML error page)" : "");
+    free(code);
+    free(msg);
+}
+
 static int outcome(xfer *x, CURLcode rc, h5c_code *code)
 {
     remote *rm = x->rm;
@@ -444,22 +546,22 @@ static int outcome(xfer *x, CURLcode rc, h5c_code *code)
         uint64_t a, b, t;
         int tk = 0;
         if (st == 206 || st == 416) {
-            if (h5c_http_content_range(x->hd.crange, &a, &b, &t, &tk) != 0 || !tk) {
+            if (parse_crange(x->crange, &a, &b, &t, &tk) != 0 || !tk) {
                 snprintf(x->lastmsg, sizeof x->lastmsg, "HTTP %ld with %s Content-Range", st,
-                         x->hd.crange[0] ? "a malformed" : "no");
+                         x->crange[0] ? "a malformed" : "no");
                 return st == 416 ? OUT_FATAL : OUT_RETRY;
             }
             rm->io.size = t;
         } else if (st == 200) {
-            if (x->hd.clen < 0) {
+            if (x->clen < 0) {
                 snprintf(x->lastmsg, sizeof x->lastmsg, "server reports no object size (no Content-Length)");
                 return OUT_FATAL;
             }
-            if (x->hd.html) {
+            if (x->html) {
                 snprintf(x->lastmsg, sizeof x->lastmsg, "an HTML page instead of the object");
                 return OUT_RETRY;
             }
-            rm->io.size = (uint64_t)x->hd.clen;
+            rm->io.size = (uint64_t)x->clen;
         } else {
             goto status_error;
         }
@@ -467,7 +569,7 @@ static int outcome(xfer *x, CURLcode rc, h5c_code *code)
             snprintf(x->lastmsg, sizeof x->lastmsg, "short body: %zu bytes at the start of the object", x->got);
             return OUT_RETRY;
         }
-        snprintf(rm->io.etag, sizeof rm->io.etag, "%s", x->hd.etag);
+        snprintf(rm->io.etag, sizeof rm->io.etag, "%s", x->etag);
         return OUT_OK;
     }
     if (st == 206 || st == 200) {
@@ -475,7 +577,7 @@ static int outcome(xfer *x, CURLcode rc, h5c_code *code)
             snprintf(x->lastmsg, sizeof x->lastmsg, "short body: %zu of %zu bytes", x->got, x->len);
             return OUT_RETRY;
         }
-        if (st == 206 && (x->hd.clen >= 0 && (uint64_t)x->hd.clen != x->len)) {
+        if (st == 206 && (x->clen >= 0 && (uint64_t)x->clen != x->len)) {
             snprintf(x->lastmsg, sizeof x->lastmsg, "Content-Length does not match the range");
             return OUT_RETRY;
         }
@@ -486,7 +588,7 @@ static int outcome(xfer *x, CURLcode rc, h5c_code *code)
         return OUT_FATAL;
     }
 status_error:
-    h5c_http_describe(x->status, x->errbody, x->hd.html, x->lastmsg, sizeof x->lastmsg);
+    describe_status(x, x->lastmsg, sizeof x->lastmsg);
     if (st >= 500 || st == 429 || st == 408 || st == 0) return OUT_RETRY;
     if (st == 404) *code = H5C_ERR_NOT_FOUND;
     return OUT_FATAL;

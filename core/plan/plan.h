@@ -13,12 +13,6 @@ typedef struct h5c_sel {
     uint64_t nelem;
 } h5c_sel;
 
-/* The selection a slice makes of d (NULL: all), checked against its extent. */
-int h5c_sel_make(const h5c_dataset *d, const h5c_slice *sl, h5c_sel *s, h5c_error *err);
-
-/* Read a slice of a virtual dataset from its sources (read_vds.c). */
-int h5c_vds_read(const h5c_dataset *d, const h5c_slice *slice, void *out, size_t out_len, h5c_error *err);
-
 /* One request being read: the blocks (chunks, contiguous row blocks or the
  * compact data) that meet its selection, and where their elements go. */
 typedef struct h5c_job {

@@ -6,7 +6,6 @@
  * scatter each one's share into the output in file byte order; one
  * conversion pass then makes it native. */
 #include "plan.h"
-#include "../format/limits.h"
 #include "../util/grow.h"
 
 #include <stdio.h>
@@ -20,7 +19,7 @@ typedef h5c_job job;
 
 /* ---- selection ------------------------------------------------------------ */
 
-int h5c_sel_make(const h5c_dataset *d, const h5c_slice *sl, sel *s, h5c_error *err)
+static int make_sel(const h5c_dataset *d, const h5c_slice *sl, sel *s, h5c_error *err)
 {
     memset(s, 0, sizeof *s);
     s->rank = d->space.rank > 0 ? d->space.rank : 1;
@@ -361,19 +360,17 @@ int h5c_job_prepare(job *jb, const h5c_dataset *d, const h5c_slice *slice, void 
     jb->out = out;
     if (!d || (!out && out_len)) return h5c_fail(err, H5C_ERR_ARG, "h5c_read: no dataset or buffer");
     if (d->space.rank < 0) return 0; /* null dataspace: no elements */
-    if (h5c_sel_make(d, slice, &jb->s, err) != 0 || check_read(d, &jb->s, out_len, err) != 0) return -1;
+    if (make_sel(d, slice, &jb->s, err) != 0 || check_read(d, &jb->s, out_len, err) != 0) return -1;
     if (jb->s.nelem == 0) return 0;
     size_t es = d->type->size, ms = h5c_dtype_mem_size(d->type);
     jb->esize = es;
     jb->in_place = h5c_dtype_is_fixed(d->type) && ms == es;
     /* file-order staging for types whose memory form differs: bounded, as
      * an element's file size comes from the file (fuzzing found 6 GiB) */
-    uint64_t stage_max = h5c_lim_read_bytes(d->f);
-    if (!jb->in_place && (es > stage_max / jb->s.nelem || jb->s.nelem * es > stage_max))
+    if (!jb->in_place && (es > H5C_MAX_STAGING / jb->s.nelem || jb->s.nelem * es > H5C_MAX_STAGING))
         return h5c_fail(err, H5C_ERR_LIMIT,
-                        "reading '%s': %llu elements of %zu bytes need more than %llu bytes of staging (the read "
-                        "limit); read a smaller slice",
-                        d->path, (unsigned long long)jb->s.nelem, es, (unsigned long long)stage_max);
+                        "reading '%s': %llu elements of %zu bytes need more than %llu MiB of staging; read a smaller slice",
+                        d->path, (unsigned long long)jb->s.nelem, es, (unsigned long long)(H5C_MAX_STAGING >> 20));
     jb->dst = jb->in_place ? out : malloc((size_t)jb->s.nelem * es);
     if (!jb->dst) return H5C_NOMEM(err);
     int rc = d->layout.cls == H5C_LAYOUT_CHUNKED ? plan_chunked(jb, err) : plan_contiguous(jb, err);
@@ -403,7 +400,6 @@ int h5c_job_finish(job *jb, h5c_error *err)
 int h5c_read(h5c_dataset *d, const h5c_slice *slice, void *out, size_t out_len, h5c_error *err)
 {
     h5c_err_clear(err);
-    if (d && d->layout.cls == H5C_LAYOUT_VIRTUAL) return h5c_vds_read(d, slice, out, out_len, err);
     job jb;
     if (h5c_job_prepare(&jb, d, slice, out, out_len, err) != 0) {
         if (!jb.in_place) free(jb.dst);

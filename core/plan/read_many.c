@@ -451,8 +451,6 @@ static void prepare_one(size_t i, void *ud)
     h5c_err_clear(&r->err);
     if (!r->dataset || r->dataset->f != p->f)
         h5c_fail(&r->err, H5C_ERR_ARG, "request %zu: dataset of another file", i);
-    else if (r->dataset->layout.cls == H5C_LAYOUT_VIRTUAL)  /* read from its sources here */
-        p->ok[i] = 2, r->status = h5c_vds_read(r->dataset, r->slice, r->out, r->out_len, &r->err);
     else if (h5c_job_prepare(&p->jobs[i], r->dataset, r->slice, r->out, r->out_len, &r->err) == 0)
         p->ok[i] = 1;
 }
@@ -474,11 +472,11 @@ int h5c_read_many(h5c_file *f, h5c_request *reqs, size_t n, h5c_error *err)
     h5c_parallel_for(n, h5c_parallel_threads(f, n), prepare_one, &p);
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
-        if (ok[i] == 1) ready[m++] = &jobs[i];
+        if (ok[i]) ready[m++] = &jobs[i];
     h5c_jobs_run(f, ready, m);
     int failed = 0;
     for (size_t i = 0; i < n; i++) {
-        if (ok[i] != 2) finish_request(&reqs[i], &jobs[i], ok[i]);
+        finish_request(&reqs[i], &jobs[i], ok[i]);
         if (reqs[i].status != 0 && !failed++ && err) *err = reqs[i].err;
     }
     free(jobs);
