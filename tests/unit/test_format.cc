@@ -411,6 +411,20 @@ TEST(Datatype, IntegerWithPrecisionAndOffset)
     h5c_dtype_free(t);
 }
 
+// Array datatype (version 3) of d0 x d1 little-endian int32 whose size
+// field says size.
+Bytes dt_array2_i4(uint32_t size, uint32_t d0, uint32_t d1)
+{
+    Bytes b = {0x3a, 0, 0, 0};
+    put(b, size, 4);
+    b.push_back(2);
+    put(b, d0, 4);
+    put(b, d1, 4);
+    Bytes base = dt_int(4, false, true);
+    b.insert(b.end(), base.begin(), base.end());
+    return b;
+}
+
 TEST(Datatype, ArrayWhoseElementWrapsThe32BitSizeIsRejected)
 {
     // 2 x 536870915 int32 = 4294967320 bytes: the product wraps to 24 in
@@ -419,25 +433,14 @@ TEST(Datatype, ArrayWhoseElementWrapsThe32BitSizeIsRejected)
     MemFile m(Bytes(16, 0));
     h5c_error e{};
     h5c_dtype *t = nullptr;
-    Bytes b = {0x3a, 0, 0, 0};
-    put(b, 24, 4);
-    b.push_back(2);
-    put(b, 2, 4);
-    put(b, 536870915u, 4);
-    Bytes base = dt_int(4, false, true);
-    b.insert(b.end(), base.begin(), base.end());
+    Bytes b = dt_array2_i4(24, 2, 536870915u);
     EXPECT_EQ(h5c_dtype_parse(&m.f, b.data(), b.size(), 0, &t, &e), -1);
     EXPECT_EQ(e.code, H5C_ERR_FORMAT);
     EXPECT_NE(std::strstr(e.msg, "array type larger than 4 GiB"), nullptr) << e.msg;
     EXPECT_EQ(t, nullptr);
 
     // the same layout with 2 x 3 elements parses, 24 bytes
-    b = {0x3a, 0, 0, 0};
-    put(b, 24, 4);
-    b.push_back(2);
-    put(b, 2, 4);
-    put(b, 3, 4);
-    b.insert(b.end(), base.begin(), base.end());
+    b = dt_array2_i4(24, 2, 3);
     ASSERT_EQ(h5c_dtype_parse(&m.f, b.data(), b.size(), 0, &t, &e), 0) << e.msg;
     EXPECT_EQ(t->size, 24u);
     EXPECT_EQ(h5c_dtype_mem_size(t), 24u);
