@@ -534,6 +534,18 @@ typedef struct pending {
     const h5c_dtype *type;
 } pending;
 
+/* The pending exception as an instance, cleared (a request's result that
+ * failed is returned in its slot rather than raised); NULL if none. */
+static PyObject *take_exception(void)
+{
+    PyObject *et, *ev, *tb;
+    PyErr_Fetch(&et, &ev, &tb);
+    PyErr_NormalizeException(&et, &ev, &tb);
+    Py_XDECREF(et);
+    Py_XDECREF(tb);
+    return ev;
+}
+
 /* read_many([(path, start|None, count, stride, out|None), ...]) -> list
  * with, per request, None (filled `out`), a list (vlen values) or an
  * exception instance. One h5c_read_many plan for every request. */
@@ -604,20 +616,12 @@ static PyObject *Handle_read_many(Handle *h, PyObject *args)
         PyObject *v;
         if (reqs[i].status != 0) {
             raise_err(&reqs[i].err);
-            PyObject *et, *ev, *tb;
-            PyErr_Fetch(&et, &ev, &tb);
-            PyErr_NormalizeException(&et, &ev, &tb);
-            Py_XDECREF(et); Py_XDECREF(tb);
-            v = ev;
+            v = take_exception();
             if (!v) { Py_CLEAR(result); goto done; }
         } else if (pd[i].tmp) {
             v = values_to_py(pd[i].type, pd[i].tmp, pd[i].nelem);
             if (!v) {
-                PyObject *et, *ev, *tb;
-                PyErr_Fetch(&et, &ev, &tb);
-                PyErr_NormalizeException(&et, &ev, &tb);
-                Py_XDECREF(et); Py_XDECREF(tb);
-                v = ev;
+                v = take_exception();
                 if (!v) { Py_CLEAR(result); goto done; }
             }
         } else {
